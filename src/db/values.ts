@@ -1,0 +1,19 @@
+// Normalizes values that the two drivers return differently: pg gives int8 as string and
+// bytea as Buffer, PGlite gives int8 as bigint and bytea as Uint8Array.
+export function toSafeInteger(value: unknown): number {
+  const n = typeof value === 'bigint' ? Number(value) : typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new TypeError(`not a safe integer: ${String(value)}`);
+  return n;
+}
+
+export function toBuffer(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  throw new TypeError('not binary data');
+}
+
+export function toDate(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string') return new Date(value);
+  throw new TypeError('not a timestamp');
+}

@@ -1,0 +1,102 @@
+// The closed catalogue of errors Flurfunk raises on purpose. Each carries a stable code;
+// `expose` decides whether its message may leave the process (HTTP answers, CLI output).
+export type ErrorCode =
+  | 'config_invalid'
+  | 'data_dir_locked'
+  | 'installation_key_mismatch'
+  | 'signing_key_mismatch'
+  | 'key_file_invalid'
+  | 'wrong_expected_version'
+  | 'event_invalid'
+  | 'append_only'
+  | 'database_unavailable'
+  | 'migrations_pending'
+  | 'store_closed'
+  | 'not_found';
+
+export class FlurfunkError extends Error {
+  readonly code: ErrorCode;
+  /** Whether the message is safe to show to whoever caused the error. */
+  readonly expose: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { expose?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.expose = options.expose ?? false;
+  }
+}
+
+/** Configuration that cannot be used; the message names the variable and what was expected. */
+export class ConfigError extends FlurfunkError {
+  constructor(readonly problems: readonly string[]) {
+    super('config_invalid', `Invalid configuration:\n  - ${problems.join('\n  - ')}`, { expose: true });
+  }
+}
+
+/** Another process holds the embedded database's data folder. */
+export class DataDirLockedError extends FlurfunkError {
+  constructor(dir: string, holder: string) {
+    super('data_dir_locked', `The data folder ${dir} is in use by ${holder}. The embedded database allows one process at a time: stop that process, or use DATABASE_URL for several processes.`, { expose: true });
+  }
+}
+
+/** The installation key does not open this database's data keys. */
+export class InstallationKeyMismatchError extends FlurfunkError {
+  constructor(source: string) {
+    super('installation_key_mismatch', `The installation key from ${source} does not belong to this database: it was set up with a different key. Restore the original key (see README, "Keys"); Flurfunk will not start with a wrong key because it could not decrypt anything.`, { expose: true });
+  }
+}
+
+/** The checkpoint signing key is not the one this database's checkpoints were signed with. */
+export class SigningKeyMismatchError extends FlurfunkError {
+  constructor(source: string, expected: string, actual: string) {
+    super('signing_key_mismatch', `The signing certificate from ${source} (SHA-256 ${actual}) is not the one this database was set up with (SHA-256 ${expected}). Every process on one database must use the same signing key.`, { expose: true });
+  }
+}
+
+/** A key file exists but cannot be used. */
+export class KeyFileError extends FlurfunkError {
+  constructor(file: string, problem: string) {
+    super('key_file_invalid', `Key file ${file}: ${problem}`, { expose: true });
+  }
+}
+
+/** Optimistic concurrency: the stream is not at the version the caller expected. */
+export class WrongExpectedVersionError extends FlurfunkError {
+  constructor(readonly streamId: string, readonly expected: number, readonly actual: number) {
+    super('wrong_expected_version', `Stream ${streamId} is at version ${actual}, expected ${expected}`, { expose: false });
+  }
+}
+
+/** An event that cannot be stored as given (not JSON, bad type name, …). */
+export class InvalidEventError extends FlurfunkError {
+  constructor(message: string) {
+    super('event_invalid', message, { expose: false });
+  }
+}
+
+/** The database refused to change or remove a stored event. */
+export class AppendOnlyViolationError extends FlurfunkError {
+  constructor(message: string, cause?: unknown) {
+    super('append_only', message, { expose: false, cause });
+  }
+}
+
+export class DatabaseUnavailableError extends FlurfunkError {
+  constructor(message: string, cause?: unknown) {
+    super('database_unavailable', message, { expose: false, cause });
+  }
+}
+
+export class MigrationsPendingError extends FlurfunkError {
+  constructor(pending: readonly string[]) {
+    super('migrations_pending', `Database migrations are pending (${pending.join(', ')}); run "flurfunk migrate" as the schema owner.`, { expose: true });
+  }
+}
+
+export class StoreClosedError extends FlurfunkError {
+  constructor() {
+    super('store_closed', 'The event store is shutting down and takes no more appends', { expose: false });
+  }
+}

@@ -1,0 +1,143 @@
+// The event store's public face: append with optimistic concurrency, read a stream, read all
+// from a position, subscribe, and open the sealed personal content of an event. Everything
+// that changes Flurfunk goes through `append`.
+import type { Knex } from 'knex';
+import type { Logger } from '../log/logger.js';
+import { open } from '../keys/aead.js';
+import type { DataKeys } from '../keys/data-keys.js';
+import { Appender } from './appender.js';
+import { GENESIS_HASH } from './chain-hash.js';
+import type { Checkpointer } from './checkpoints.js';
+import { EVENT_COLUMNS, fromRow, type EventRow } from './event-rows.js';
+import type { AppendContext, AppendResult, ChainHead, ExpectedVersion, JsonValue, NewEvent, RecordedEvent } from './types.js';
+import { validateAppend } from './validate-event.js';
+import type { Wakeup } from './wakeup.js';
+import { toSafeInteger } from '../db/values.js';
+
+export interface AppendOptions extends AppendContext {
+  readonly expectedVersion: ExpectedVersion;
+}
+
+export type PersonalContent = { readonly state: 'none' } | { readonly state: 'present'; readonly value: JsonValue } | { readonly state: 'shredded' };
+
+export interface Subscription {
+  stop(): Promise<void>;
+  /** Settles when the subscription ends; rejects if the handler threw. */
+  readonly done: Promise<void>;
+}
+
+export interface SubscribeOptions {
+  readonly batchSize?: number;
+  /** Poll interval when no wake-up arrives, in milliseconds. */
+  readonly pollMs?: number;
+}
+
+export interface EventStoreParts {
+  readonly knex: Knex;
+  readonly dataKeys: DataKeys;
+  readonly wakeup: Wakeup;
+  readonly checkpointer: Checkpointer;
+  readonly logger: Logger;
+  readonly clock?: () => Date;
+}
+
+export class EventStore {
+  private readonly appender: Appender;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(private readonly parts: EventStoreParts) {
+    this.appender = new Appender({
+      knex: parts.knex,
+      dataKeys: parts.dataKeys,
+      clock: parts.clock ?? (() => new Date()),
+      onCommit: (head) => {
+        parts.checkpointer.observe(head);
+        parts.wakeup.committed();
+      },
+    });
+  }
+
+  /** Appends events to one stream atomically; rejects with WrongExpectedVersionError on a conflict. */
+  append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const { expectedVersion, ...context } = options;
+    try {
+      validateAppend(streamId, events, context);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    if (expectedVersion !== 'any' && (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0)) {
+      return Promise.reject(new TypeError('expectedVersion must be a non-negative integer or "any"'));
+    }
+    return this.appender.append({ streamId, expectedVersion, events, context });
+  }
+
+  async readStream(streamId: string, options: { fromVersion?: number; limit?: number } = {}): Promise<RecordedEvent[]> {
+    const rows = (await this.parts.knex('events')
+      .select(EVENT_COLUMNS)
+      .where('stream_id', streamId)
+      .andWhere('stream_version', '>=', options.fromVersion ?? 1)
+      .orderBy('stream_version')
+      .limit(options.limit ?? 10_000)) as EventRow[];
+    return rows.map(fromRow);
+  }
+
+  /** Events with a position greater than `afterPosition`, in order. */
+  async readAll(afterPosition: number, limit = 1_000): Promise<RecordedEvent[]> {
+    const rows = (await this.parts.knex('events').select(EVENT_COLUMNS).where('position', '>', afterPosition).orderBy('position').limit(limit)) as EventRow[];
+    return rows.map(fromRow);
+  }
+
+  async head(): Promise<ChainHead> {
+    const row = (await this.parts.knex('events').orderBy('position', 'desc').first('position', 'hash')) as { position: unknown; hash: string } | undefined;
+    return row ? { position: toSafeInteger(row.position), hash: row.hash } : { position: 0, hash: GENESIS_HASH };
+  }
+
+  /** Opens an event's personal content, or says that there is none or that its key was destroyed. */
+  async personal(event: RecordedEvent): Promise<PersonalContent> {
+    if (event.payload === null) return { state: 'none' };
+    const key = (await this.parts.dataKeys.find(this.parts.knex, [event.streamId])).get(event.streamId);
+    if (!key) return { state: 'shredded' };
+    return { state: 'present', value: JSON.parse(open(key, event.payload, event.id).toString('utf8')) as JsonValue };
+  }
+
+  /** Calls `handler` with every event after `afterPosition`, in order, now and as they arrive. */
+  subscribe(afterPosition: number, handler: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions = {}): Subscription {
+    let stopped = false;
+    let position = afterPosition;
+    const run = async () => {
+      while (!stopped) {
+        const events = await this.readAll(position, options.batchSize ?? 500);
+        if (events.length > 0) {
+          await handler(events);
+          position = events[events.length - 1]!.position;
+        } else {
+          await this.parts.wakeup.wait(options.pollMs ?? 1_000);
+        }
+      }
+    };
+    const done = run();
+    const subscription: Subscription = {
+      done,
+      stop: async () => {
+        stopped = true;
+        this.parts.wakeup.wakeLocal();
+        this.subscriptions.delete(subscription);
+        await done.catch(() => undefined);
+      },
+    };
+    this.subscriptions.add(subscription);
+    done.catch((err: unknown) => {
+      this.subscriptions.delete(subscription);
+      this.parts.logger.error({ err }, 'event subscription stopped by an error');
+    });
+    return subscription;
+  }
+
+  /** Finishes queued appends, signs a last checkpoint, and ends subscriptions. */
+  async close(): Promise<void> {
+    await this.appender.close();
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.parts.checkpointer.close();
+    await this.parts.wakeup.close();
+  }
+}

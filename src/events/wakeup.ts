@@ -1,0 +1,102 @@
+// Wakes subscribers when new events may exist. Only a hint: subscribers always read by
+// position, and poll on a timer too, so a lost notification delays but never drops an event.
+// Within a process an EventEmitter carries it; across processes on PostgreSQL, NOTIFY sent
+// after commit (never inside the write transaction: that takes a global lock at commit) and
+// LISTEN on a connection of its own.
+import { EventEmitter } from 'node:events';
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import type { Logger } from '../log/logger.js';
+
+const CHANNEL = 'flurfunk_events';
+
+export class Wakeup {
+  private readonly emitter = new EventEmitter();
+  private notifying = false;
+  private notifyAgain = false;
+  private listener: pg.Client | undefined;
+  private listening: Promise<void> | undefined;
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly listenClient: (() => pg.Client) | undefined,
+    private readonly logger: Logger,
+  ) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  /** After a commit: wake local subscribers now, and other processes through NOTIFY. */
+  committed(): void {
+    this.wakeLocal();
+    if (this.listenClient) void this.notifyOthers();
+  }
+
+  /** Wakes this process's waiting subscribers only. */
+  wakeLocal(): void {
+    this.emitter.emit('wake');
+  }
+
+  /** Resolves on the next wake-up or after `ms`, whichever comes first. */
+  async wait(ms: number): Promise<void> {
+    await this.startListening();
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.emitter.off('wake', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.emitter.on('wake', done);
+    });
+  }
+
+  /** Stops waiting subscribers and closes the LISTEN connection. */
+  async close(): Promise<void> {
+    this.wakeLocal();
+    const client = this.listener;
+    this.listener = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  // Coalesces: while one NOTIFY is in flight, further commits ask for exactly one more.
+  private async notifyOthers(): Promise<void> {
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = true;
+    try {
+      do {
+        this.notifyAgain = false;
+        await this.knex.raw(`NOTIFY ${CHANNEL}`);
+      } while (this.notifyAgain);
+    } catch (err) {
+      this.logger.warn({ err }, 'NOTIFY failed; other processes will see new events at their next poll');
+    } finally {
+      this.notifying = false;
+    }
+  }
+
+  private startListening(): Promise<void> {
+    if (!this.listenClient || this.listener) return Promise.resolve();
+    this.listening ??= (async () => {
+      const client = this.listenClient!();
+      client.on('notification', () => this.emitter.emit('wake'));
+      client.on('error', (err) => {
+        this.logger.warn({ err }, 'LISTEN connection lost; falling back to polling until it is re-established');
+        if (this.listener === client) this.listener = undefined;
+      });
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${CHANNEL}`);
+        this.listener = client;
+      } catch (err) {
+        this.logger.warn({ err }, 'LISTEN failed; subscribers poll instead');
+        await client.end().catch(() => undefined);
+      }
+    })().finally(() => {
+      this.listening = undefined;
+    });
+    return this.listening;
+  }
+}
