@@ -1,35 +1,28 @@
-// Group commit: appends wait in a queue, and one writer turns whatever is queued into a single
-// transaction that locks the chain head, checks each stream's expected version, seals personal
-// content, chains the hashes and inserts the rows. One lock per batch instead of per event is
-// what lets 64 concurrent writers outrun 64 raw INSERTs; the lock is what keeps several
-// processes on one database on one chain. A conflict fails only its own append, not the batch.
+// Group commit with an optimistic chain head. Appends wait in a queue; one writer takes what
+// is queued, chains and hashes it against the head and stream versions this process believes
+// current (chain-batch.ts), and hands it to flurfunk_append() (first migration), which checks
+// that belief under the chain lock and inserts, in one statement and one round trip. If
+// another process appended meanwhile, nothing is written, the true state comes back, and the
+// batch is chained again. One lock and one round trip per batch is what lets the store keep up
+// with raw INSERTs; the lock keeps several processes on one database on one chain.
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { StoreClosedError, WrongExpectedVersionError } from '../errors.js';
+import { FlurfunkError, StoreClosedError } from '../errors.js';
 import { translateDriverError } from '../db/errors.js';
 import { toSafeInteger } from '../db/values.js';
-import { seal } from '../keys/aead.js';
-import type { DataKeys, NewDataKey } from '../keys/data-keys.js';
-import { eventHash, GENESIS_HASH } from './chain-hash.js';
-import { toRow } from './event-rows.js';
-import type { AppendContext, AppendResult, ChainHead, ExpectedVersion, NewEvent, RecordedEvent } from './types.js';
+import type { DataKeys } from '../keys/data-keys.js';
+import { chainBatch, type BatchItem } from './chain-batch.js';
+import { GENESIS_HASH } from './chain-hash.js';
+import type { AppendResult, ChainHead, RecordedEvent } from './types.js';
 
-/** pg_advisory_xact_lock key that serializes appends: "flurfunk" in ASCII, as a bigint. */
-export const CHAIN_LOCK_KEY = '7380733299763661675';
+// Events per statement: bounds lock hold time and memory when the queue runs long.
+const MAX_BATCH_EVENTS = 2_000;
+// Believed stream versions kept; a miss costs at most one retry.
+const VERSION_CACHE_LIMIT = 100_000;
+// Attempts before giving up on a head that other processes keep moving.
+const MAX_ATTEMPTS = 50;
 
-// Rows per INSERT statement: 13 parameters a row stays well below PostgreSQL's 65,535.
-const INSERT_CHUNK = 2_000;
-// Events per transaction: bounds lock hold time and memory when the queue runs long.
-const MAX_BATCH_EVENTS = 5_000;
-
-export interface AppendRequest {
-  readonly streamId: string;
-  readonly expectedVersion: ExpectedVersion;
-  readonly events: readonly NewEvent[];
-  readonly context: AppendContext;
-}
-
-interface Pending extends AppendRequest {
+interface Pending extends BatchItem {
   resolve(result: AppendResult): void;
   reject(err: unknown): void;
 }
@@ -42,20 +35,22 @@ export interface AppenderOptions {
   readonly onCommit: (head: ChainHead) => void;
 }
 
+type AppendOutcome = { ok: true } | { ok: false; position: unknown; hash: string; versions: Record<string, unknown> };
+
 export class Appender {
   private readonly queue: Pending[] = [];
   private writing: Promise<void> | undefined;
   private closed = false;
+  private head: ChainHead = { position: 0, hash: GENESIS_HASH };
+  private readonly versions = new Map<string, number>();
 
   constructor(private readonly options: AppenderOptions) {}
 
-  append(request: AppendRequest): Promise<AppendResult> {
+  append(item: BatchItem): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new StoreClosedError());
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ ...request, resolve, reject });
-      this.writing ??= this.drain().finally(() => {
-        this.writing = undefined;
-      });
+      this.queue.push({ ...item, resolve, reject });
+      this.kick();
     });
   }
 
@@ -65,17 +60,27 @@ export class Appender {
     while (this.writing) await this.writing;
   }
 
+  private kick(): void {
+    if (this.writing) return;
+    this.writing = this.drain().finally(() => {
+      this.writing = undefined;
+      // An append queued after the drain loop's last look but before this callback.
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
+      // One turn of the event loop lets writers woken by the previous batch queue up again,
+      // so they share the next statement instead of trickling in one by one.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const batch = this.takeBatch();
       try {
-        const { outcomes, head, newKeys } = await this.writeBatch(batch);
-        for (const key of newKeys) this.options.dataKeys.remember(key.streamId, key.key);
-        this.options.onCommit(head);
+        const outcomes = await this.write(batch);
         batch.forEach((p, i) => {
-          const outcome = outcomes[i];
+          const outcome = outcomes[i]!;
           if (outcome instanceof Error) p.reject(outcome);
-          else p.resolve(outcome as AppendResult);
+          else p.resolve(outcome);
         });
       } catch (err) {
         const translated = translateDriverError(err);
@@ -94,88 +99,65 @@ export class Appender {
     return this.queue.splice(0, take);
   }
 
-  private async writeBatch(batch: Pending[]) {
-    return this.options.knex.transaction(async (trx) => {
-      // Lock first, then read in a new statement: its snapshot sees every append that
-      // committed before we got the lock.
-      await trx.raw('SELECT pg_advisory_xact_lock(?::bigint)', [CHAIN_LOCK_KEY]);
-      const streamIds = [...new Set(batch.map((p) => p.streamId))];
-      const { head, versions } = await readChainState(trx, streamIds);
-
-      const needKeys = [...new Set(batch.filter((p) => p.events.some((e) => e.personal !== undefined)).map((p) => p.streamId))];
-      const keys = needKeys.length > 0 ? await this.options.dataKeys.find(trx, needKeys) : new Map<string, Buffer>();
-      const newKeys: NewDataKey[] = [];
-      const keyFor = (streamId: string): Buffer => {
-        let key = keys.get(streamId);
-        if (!key) {
-          const created = this.options.dataKeys.create(streamId);
-          newKeys.push(created);
-          keys.set(streamId, created.key);
-          key = created.key;
-        }
-        return key;
-      };
-
-      let position = head.position;
-      let prevHash = head.hash;
-      const outcomes: (AppendResult | Error)[] = [];
-      const recorded: RecordedEvent[] = [];
+  private async write(batch: Pending[]) {
+    const personalStreams = batch.filter((p) => p.events.some((e) => e.personal !== undefined)).map((p) => p.streamId);
+    const keys = personalStreams.length > 0 ? await this.options.dataKeys.forWriting(this.options.knex, personalStreams) : new Map<string, Buffer>();
+    for (let attempt = 1; ; attempt++) {
+      const assumed = new Map<string, number>();
       for (const p of batch) {
-        const current = versions.get(p.streamId) ?? 0;
-        if (p.expectedVersion !== 'any' && p.expectedVersion !== current) {
-          outcomes.push(new WrongExpectedVersionError(p.streamId, p.expectedVersion, current));
-          continue;
-        }
-        const occurredAt = this.options.clock();
-        const events: RecordedEvent[] = [];
-        let version = current;
-        for (const e of p.events) {
-          const id = crypto.randomUUID();
-          const payload = e.personal === undefined ? null : seal(keyFor(p.streamId), Buffer.from(JSON.stringify(e.personal), 'utf8'), id);
-          const unhashed = {
-            position: ++position,
-            id,
-            streamId: p.streamId,
-            streamVersion: ++version,
-            type: e.type,
-            occurredAt,
-            actor: p.context.actor,
-            data: e.data,
-            payload,
-            policyVersion: p.context.policyVersion ?? null,
-            correlationId: p.context.correlationId ?? null,
-            prevHash,
-          };
-          prevHash = eventHash(unhashed);
-          events.push({ ...unhashed, hash: prevHash });
-        }
-        versions.set(p.streamId, version);
-        recorded.push(...events);
-        outcomes.push({ streamId: p.streamId, streamVersion: version, events });
+        if (assumed.has(p.streamId)) continue;
+        // Unknown stream: trust the caller's expectation; if it is wrong, the database says so.
+        assumed.set(p.streamId, this.versions.get(p.streamId) ?? (p.expectedVersion === 'any' ? 0 : p.expectedVersion));
       }
+      const chained = chainBatch(batch, { head: this.head, versions: assumed, keys, now: this.options.clock(), newId: () => crypto.randomUUID() });
+      const outcome = await this.insert(this.head, assumed, chained.events);
+      if (outcome.ok) {
+        this.head = chained.head;
+        for (const [stream, version] of chained.versions) this.rememberVersion(stream, version);
+        if (chained.events.length > 0) this.options.onCommit(chained.head);
+        return chained.outcomes;
+      }
+      this.head = { position: toSafeInteger(outcome.position), hash: outcome.hash };
+      for (const [stream, version] of Object.entries(outcome.versions)) this.rememberVersion(stream, toSafeInteger(version));
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new FlurfunkError('database_unavailable', `append gave up after ${MAX_ATTEMPTS} attempts: other processes keep moving the chain head`);
+      }
+    }
+  }
 
-      if (newKeys.length > 0) {
-        await trx('stream_keys').insert(newKeys.map((k) => ({ stream_id: k.streamId, wrapped_key: k.wrapped })));
-      }
-      for (let i = 0; i < recorded.length; i += INSERT_CHUNK) {
-        await trx('events').insert(recorded.slice(i, i + INSERT_CHUNK).map(toRow));
-      }
-      return { outcomes, head: { position, hash: prevHash }, newKeys };
-    });
+  private async insert(head: ChainHead, versions: Map<string, number>, events: readonly RecordedEvent[]): Promise<AppendOutcome> {
+    const result = (await this.options.knex.raw('SELECT flurfunk_append(?::bigint, ?, ?::jsonb, ?::jsonb) AS outcome', [
+      head.position,
+      head.hash,
+      JSON.stringify(Object.fromEntries(versions)),
+      JSON.stringify(events.map(toWire)),
+    ])) as { rows: { outcome: AppendOutcome | string }[] };
+    const outcome = result.rows[0]!.outcome;
+    return typeof outcome === 'string' ? (JSON.parse(outcome) as AppendOutcome) : outcome;
+  }
+
+  private rememberVersion(stream: string, version: number): void {
+    this.versions.delete(stream);
+    this.versions.set(stream, version);
+    if (this.versions.size > VERSION_CACHE_LIMIT) this.versions.delete(this.versions.keys().next().value as string);
   }
 }
 
-/** The chain head and the current version of each named stream, in one round trip. */
-async function readChainState(trx: Knex.Transaction, streamIds: string[]): Promise<{ head: ChainHead; versions: Map<string, number> }> {
-  const result = (await trx.raw(
-    `SELECT
-       (SELECT json_build_object('position', position, 'hash', hash) FROM (SELECT position, hash FROM events ORDER BY position DESC LIMIT 1) h) AS head,
-       (SELECT coalesce(json_object_agg(stream_id, v), '{}'::json)
-          FROM (SELECT stream_id, max(stream_version) AS v FROM events
-                 WHERE stream_id IN (SELECT jsonb_array_elements_text(?::jsonb)) GROUP BY stream_id) s) AS versions`,
-    [JSON.stringify(streamIds)],
-  )) as { rows: { head: { position: number; hash: string } | null; versions: Record<string, number> }[] };
-  const row = result.rows[0]!;
-  const head = row.head ? { position: toSafeInteger(row.head.position), hash: row.head.hash } : { position: 0, hash: GENESIS_HASH };
-  return { head, versions: new Map(Object.entries(row.versions).map(([k, v]) => [k, toSafeInteger(v)])) };
+/** An event as flurfunk_append() reads it from JSON. */
+function toWire(e: RecordedEvent) {
+  return {
+    position: e.position,
+    id: e.id,
+    stream_id: e.streamId,
+    stream_version: e.streamVersion,
+    type: e.type,
+    occurred_at: e.occurredAt.toISOString(),
+    actor: e.actor,
+    data: e.data,
+    payload: e.payload === null ? null : e.payload.toString('base64'),
+    policy_version: e.policyVersion,
+    correlation_id: e.correlationId,
+    prev_hash: e.prevHash,
+    hash: e.hash,
+  };
 }

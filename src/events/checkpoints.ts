@@ -85,7 +85,8 @@ export interface CheckpointerOptions {
 /** Writes a checkpoint every N events, or every T seconds while the head moves. */
 export class Checkpointer {
   private head: ChainHead | undefined;
-  private lastSigned = 0;
+  /** Position of the newest checkpoint written or queued; decides when the next is due. */
+  private lastQueued = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
 
@@ -93,24 +94,24 @@ export class Checkpointer {
 
   async start(): Promise<void> {
     const row = (await this.options.knex('checkpoints').max('position as position').first()) as { position: unknown } | undefined;
-    this.lastSigned = row?.position == null ? 0 : toSafeInteger(row.position);
+    this.lastQueued = row?.position == null ? 0 : toSafeInteger(row.position);
     this.timer = setInterval(() => void this.flush(), this.options.intervalSeconds * 1000);
     this.timer.unref();
   }
 
   observe(head: ChainHead): void {
     if (!this.head || head.position > this.head.position) this.head = head;
-    if (head.position - this.lastSigned >= this.options.everyEvents) void this.flush();
+    if (head.position - this.lastQueued >= this.options.everyEvents) void this.flush();
   }
 
   /** Signs the newest head this process has committed, unless it is signed already. */
   flush(): Promise<void> {
+    const head = this.head;
+    if (!head || head.position <= this.lastQueued) return this.writing;
+    this.lastQueued = head.position;
     this.writing = this.writing.then(async () => {
-      const head = this.head;
-      if (!head || head.position <= this.lastSigned) return;
       try {
         await this.write(signCheckpoint(this.options.signingKey, head, this.options.clock()));
-        this.lastSigned = head.position;
       } catch (err) {
         this.options.logger.error({ err, position: head.position }, 'writing a checkpoint failed');
       }

@@ -9,11 +9,12 @@ import type pg from 'pg';
 import type { Logger } from '../log/logger.js';
 
 const CHANNEL = 'flurfunk_events';
+const NOTIFY_INTERVAL_MS = 25;
 
 export class Wakeup {
   private readonly emitter = new EventEmitter();
-  private notifying = false;
-  private notifyAgain = false;
+  private pendingNotify: NodeJS.Timeout | undefined;
+  private lastNotify = 0;
   private listener: pg.Client | undefined;
   private listening: Promise<void> | undefined;
 
@@ -28,7 +29,7 @@ export class Wakeup {
   /** After a commit: wake local subscribers now, and other processes through NOTIFY. */
   committed(): void {
     this.wakeLocal();
-    if (this.listenClient) void this.notifyOthers();
+    if (this.listenClient) this.requestNotify();
   }
 
   /** Wakes this process's waiting subscribers only. */
@@ -53,27 +54,33 @@ export class Wakeup {
   /** Stops waiting subscribers and closes the LISTEN connection. */
   async close(): Promise<void> {
     this.wakeLocal();
+    if (this.pendingNotify) {
+      clearTimeout(this.pendingNotify);
+      this.pendingNotify = undefined;
+      await this.sendNotify();
+    }
     const client = this.listener;
     this.listener = undefined;
     await client?.end().catch(() => undefined);
   }
 
-  // Coalesces: while one NOTIFY is in flight, further commits ask for exactly one more.
-  private async notifyOthers(): Promise<void> {
-    if (this.notifying) {
-      this.notifyAgain = true;
-      return;
-    }
-    this.notifying = true;
+  // NOTIFY takes a global lock at commit: at most one per interval, however many appends
+  // commit in it (the first at once, the rest coalesced into one at the end of the interval).
+  private requestNotify(): void {
+    if (this.pendingNotify) return;
+    const wait = Math.max(0, this.lastNotify + NOTIFY_INTERVAL_MS - Date.now());
+    this.pendingNotify = setTimeout(() => {
+      this.pendingNotify = undefined;
+      void this.sendNotify();
+    }, wait);
+  }
+
+  private async sendNotify(): Promise<void> {
+    this.lastNotify = Date.now();
     try {
-      do {
-        this.notifyAgain = false;
-        await this.knex.raw(`NOTIFY ${CHANNEL}`);
-      } while (this.notifyAgain);
+      await this.knex.raw(`NOTIFY ${CHANNEL}`);
     } catch (err) {
       this.logger.warn({ err }, 'NOTIFY failed; other processes will see new events at their next poll');
-    } finally {
-      this.notifying = false;
     }
   }
 

@@ -10,7 +10,7 @@ import { open, seal } from './aead.js';
 const wrapLabel = (streamId: string) => `flurfunk data key for stream ${streamId}`;
 const CACHE_LIMIT = 10_000;
 
-export interface NewDataKey {
+interface NewDataKey {
   readonly streamId: string;
   readonly key: Buffer;
   readonly wrapped: Buffer;
@@ -45,14 +45,42 @@ export class DataKeys {
     return found;
   }
 
-  /** A fresh key for a new stream; the caller stores `wrapped` in the same transaction as the events. */
-  create(streamId: string): NewDataKey {
+  /**
+   * Keys for sealing new events: existing ones, or new ones stored first. Creating is
+   * INSERT … ON CONFLICT DO NOTHING, so when two processes race for a new stream, both end up
+   * sealing under the one key that was stored.
+   */
+  async forWriting(db: Knex, streamIds: readonly string[]): Promise<Map<string, Buffer>> {
+    const result = new Map<string, Buffer>();
+    const missing = [...new Set(streamIds)].filter((id) => {
+      const key = this.cache.get(id);
+      if (key) result.set(id, key);
+      return !key;
+    });
+    if (missing.length === 0) return result;
+    const created = missing.map((id) => this.create(id));
+    const stored = (await db('stream_keys')
+      .insert(created.map((k) => ({ stream_id: k.streamId, wrapped_key: k.wrapped })))
+      .onConflict('stream_id')
+      .ignore()
+      .returning('stream_id')) as { stream_id: string }[];
+    const ours = new Set(stored.map((r) => r.stream_id));
+    for (const k of created) {
+      if (!ours.has(k.streamId)) continue;
+      this.remember(k.streamId, k.key);
+      result.set(k.streamId, k.key);
+    }
+    const theirs = missing.filter((id) => !ours.has(id));
+    if (theirs.length > 0) for (const [id, key] of await this.find(db, theirs)) result.set(id, key);
+    return result;
+  }
+
+  private create(streamId: string): NewDataKey {
     const key = crypto.randomBytes(32);
     return { streamId, key, wrapped: seal(this.installationKey, key, wrapLabel(streamId)) };
   }
 
-  /** Call after the transaction that stored a created key has committed. */
-  remember(streamId: string, key: Buffer): void {
+  private remember(streamId: string, key: Buffer): void {
     this.cache.set(streamId, key);
     if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
   }

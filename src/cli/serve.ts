@@ -1,0 +1,30 @@
+// `flurfunk serve`: start the runtime and the HTTP server; shut down gracefully on signals.
+import { loadConfig } from '../config/config.js';
+import { startServer } from '../http/server.js';
+import { createLogger } from '../log/logger.js';
+import { startRuntime } from '../runtime.js';
+
+export async function serveCommand(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const runtime = await startRuntime(config, logger, { migrate: true });
+  let server;
+  try {
+    server = await startServer(runtime);
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+  const running = server;
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      running.shutdown(signal).then(resolve, (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exitCode = 1;
+        resolve();
+      });
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}

@@ -1,0 +1,60 @@
+// Listens (HTTP, or HTTPS when TLS_CERT/TLS_KEY are set) and shuts down gracefully: stop
+// accepting, report not-ready, let in-flight requests finish, then close the runtime, which
+// commits every queued append and signs a last checkpoint.
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Runtime } from '../runtime.js';
+import { createApp } from './app.js';
+import type { Lifecycle } from './health-routes.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  /** Idempotent; resolves when everything is closed. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export async function startServer(runtime: Runtime): Promise<RunningServer> {
+  const { config, logger } = runtime;
+  const lifecycle: Lifecycle = { draining: false };
+  const app = createApp(runtime, lifecycle);
+  const server = config.tls
+    ? https.createServer({ cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) }, app)
+    : http.createServer(app);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, publicUrl: config.publicUrl, database: runtime.db.kind, location: runtime.db.location }, 'Flurfunk is listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    shutdown(reason) {
+      closing ??= (async () => {
+        logger.info({ reason }, 'shutting down');
+        lifecycle.draining = true;
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          // Requests still running after the grace period are cut off rather than waited for.
+          setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+        });
+        await runtime.close();
+        logger.info('shutdown complete');
+      })();
+      return closing;
+    },
+  };
+}

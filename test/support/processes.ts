@@ -1,0 +1,59 @@
+// Runs Flurfunk's CLI and test fixtures as real child processes (TypeScript through tsx).
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface Finished {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Starts a TypeScript entry point in a child process with exactly the given environment. */
+export function startTs(entry: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, entry), ...args], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export function finished(child: ChildProcess): Promise<Finished> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Runs `flurfunk <args>` to completion. */
+export function runCli(args: string[], env: Record<string, string>): Promise<Finished> {
+  return finished(startTs('src/cli/main.ts', args, env));
+}
+
+/** Resolves with the first stdout line matching `pattern`; rejects if the process ends first. */
+export function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      const hit = lines.find((l) => pattern.test(l));
+      if (hit !== undefined) {
+        child.stdout?.off('data', onData);
+        child.off('close', onClose);
+        resolve(hit);
+      }
+    };
+    const onClose = (code: number | null) => reject(new Error(`process ended (${code}) before printing ${pattern}`));
+    child.stdout?.on('data', onData);
+    child.once('close', onClose);
+  });
+}
