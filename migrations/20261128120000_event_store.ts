@@ -99,6 +99,6 @@ export async function up(knex: Knex): Promise<void> {
   }
 }
 
-export async function down(): Promise<void> {
-  throw new Error('The event store cannot be rolled back: it is the permanent record.');
+export function down(): Promise<void> {
+  return Promise.reject(new Error('The event store cannot be rolled back: it is the permanent record.'));
 }

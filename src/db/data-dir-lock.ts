@@ -37,7 +37,7 @@ export function lockDataDir(dir: string): DataDirLock {
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let holder = '';
+      let holder: string;
       try {
         holder = fs.readFileSync(file, 'utf8');
       } catch {

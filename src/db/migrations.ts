@@ -27,7 +27,7 @@ const source: Knex.MigrationSource<string> = {
   getMigrationName: (file) => file.replace(/\.(ts|js)$/, ''),
   async getMigration(file) {
     const mod = (await import(pathToFileURL(path.join(migrationsDir, file)).href)) as MigrationModule;
-    return { up: mod.up, down: mod.down ?? (() => Promise.reject(new Error(`${file} cannot be rolled back`))) };
+    return { up: (knex: Knex) => mod.up(knex), down: (knex: Knex) => (mod.down ? mod.down(knex) : Promise.reject(new Error(`${file} cannot be rolled back`))) };
   },
 };
 

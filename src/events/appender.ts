@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { FlurfunkError, StoreClosedError } from '../errors.js';
 import { translateDriverError } from '../db/errors.js';
-import { toSafeInteger } from '../db/values.js';
+import { rawRows, toSafeInteger } from '../db/values.js';
 import type { DataKeys } from '../keys/data-keys.js';
 import { chainBatch, type BatchItem } from './chain-batch.js';
 import { GENESIS_HASH } from './chain-hash.js';
@@ -126,13 +126,13 @@ export class Appender {
   }
 
   private async insert(head: ChainHead, versions: Map<string, number>, events: readonly RecordedEvent[]): Promise<AppendOutcome> {
-    const result = (await this.options.knex.raw('SELECT flurfunk_append(?::bigint, ?, ?::jsonb, ?::jsonb) AS outcome', [
+    const [row] = await rawRows<{ outcome: AppendOutcome | string }>(this.options.knex, 'SELECT flurfunk_append(?::bigint, ?, ?::jsonb, ?::jsonb) AS outcome', [
       head.position,
       head.hash,
       JSON.stringify(Object.fromEntries(versions)),
       JSON.stringify(events.map(toWire)),
-    ])) as { rows: { outcome: AppendOutcome | string }[] };
-    const outcome = result.rows[0]!.outcome;
+    ]);
+    const outcome = row!.outcome;
     return typeof outcome === 'string' ? (JSON.parse(outcome) as AppendOutcome) : outcome;
   }
 

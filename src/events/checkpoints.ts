@@ -38,13 +38,15 @@ export function checkpointSignatureHolds(certificate: crypto.X509Certificate, c:
 }
 
 export async function listCheckpoints(knex: Knex): Promise<Checkpoint[]> {
-  const rows = (await knex('checkpoints').orderBy('id').select('position', 'hash', 'signed_at', 'key_fingerprint', 'signature')) as Record<string, unknown>[];
+  const rows = await knex<{ id: unknown; position: unknown; hash: string; signed_at: unknown; key_fingerprint: string; signature: string }>('checkpoints')
+    .orderBy('id')
+    .select('position', 'hash', 'signed_at', 'key_fingerprint', 'signature');
   return rows.map((r) => ({
     position: toSafeInteger(r.position),
-    hash: r.hash as string,
+    hash: r.hash,
     signedAt: toDate(r.signed_at).toISOString(),
-    keyFingerprint: r.key_fingerprint as string,
-    signature: r.signature as string,
+    keyFingerprint: r.key_fingerprint,
+    signature: r.signature,
   }));
 }
 

@@ -63,7 +63,7 @@ export class EventStore {
     try {
       validateAppend(streamId, events, context);
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     if (expectedVersion !== 'any' && (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0)) {
       return Promise.reject(new TypeError('expectedVersion must be a non-negative integer or "any"'));
@@ -88,7 +88,7 @@ export class EventStore {
   }
 
   async head(): Promise<ChainHead> {
-    const row = (await this.parts.knex('events').orderBy('position', 'desc').first('position', 'hash')) as { position: unknown; hash: string } | undefined;
+    const row = await this.parts.knex<{ position: unknown; hash: string }>('events').orderBy('position', 'desc').first('position', 'hash');
     return row ? { position: toSafeInteger(row.position), hash: row.hash } : { position: 0, hash: GENESIS_HASH };
   }
 

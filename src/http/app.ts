@@ -26,9 +26,21 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle): express.Expre
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // Method, path and status are enough to follow a request; headers and query strings may carry secrets.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0], remoteAddress: req.remoteAddress }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
     }),
   );
-  app.use(helmet({ strictTransportSecurity: runtime.config.publicUrl.startsWith('https:') }));
+  const https = runtime.config.publicUrl.startsWith('https:');
+  app.use(
+    helmet({
+      strictTransportSecurity: https,
+      // Upgrading requests on a plain-http installation would break every link to it.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+    }),
+  );
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRoutes(runtime, lifecycle));
   app.get('/api/openapi.json', (_req, res) => {

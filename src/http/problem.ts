@@ -37,7 +37,7 @@ export function sendProblem(res: Response, status: number, detail?: string, code
     status,
     ...(detail === undefined ? {} : { detail }),
     instance: res.req.originalUrl,
-    requestId: String(res.req.id),
+    requestId: typeof res.req.id === 'object' ? undefined : String(res.req.id),
   };
   res.status(status).type('application/problem+json').send(JSON.stringify(problem));
 }

@@ -35,7 +35,7 @@ export class DataKeys {
       } else missing.push(id);
     }
     if (missing.length > 0) {
-      const rows = (await db('stream_keys').whereIn('stream_id', missing).select('stream_id', 'wrapped_key')) as { stream_id: string; wrapped_key: unknown }[];
+      const rows = await db<{ stream_id: string; wrapped_key: unknown }>('stream_keys').whereIn('stream_id', missing).select('stream_id', 'wrapped_key');
       for (const row of rows) {
         const key = this.unwrap(row.stream_id, toBuffer(row.wrapped_key));
         this.remember(row.stream_id, key);
@@ -59,11 +59,11 @@ export class DataKeys {
     });
     if (missing.length === 0) return result;
     const created = missing.map((id) => this.create(id));
-    const stored = (await db('stream_keys')
+    const stored = await db<{ stream_id: string; wrapped_key: Buffer }>('stream_keys')
       .insert(created.map((k) => ({ stream_id: k.streamId, wrapped_key: k.wrapped })))
       .onConflict('stream_id')
       .ignore()
-      .returning('stream_id')) as { stream_id: string }[];
+      .returning('stream_id');
     const ours = new Set(stored.map((r) => r.stream_id));
     for (const k of created) {
       if (!ours.has(k.streamId)) continue;

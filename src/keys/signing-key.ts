@@ -20,7 +20,7 @@ export function certificateFingerprint(cert: crypto.X509Certificate): string {
 }
 
 function selfSignedCertificate(privateKeyPem: string): string {
-  const privateKey = forge.pki.privateKeyFromPem(privateKeyPem) as forge.pki.rsa.PrivateKey;
+  const privateKey = forge.pki.privateKeyFromPem(privateKeyPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.rsa.setPublicKey(privateKey.n, privateKey.e);
   // Positive serial: a leading 0 nibble keeps the DER integer unsigned.

@@ -48,7 +48,7 @@ describe('append-only events table', function () {
   }
 
   it('still allows reading and appending, and the refused statements changed nothing', async function () {
-    const rows = (await world.runtime.db.knex('events').orderBy('position').select('position', 'data')) as { position: unknown; data: unknown }[];
+    const rows = await world.runtime.db.knex<{ position: unknown; data: unknown }>('events').orderBy('position').select('position', 'data');
     expect(rows.map((r) => [Number(r.position), r.data])).to.deep.equal([[1, { n: 1 }], [2, { n: 2 }]]);
   });
 

@@ -1,6 +1,7 @@
 // The event store through its public API, on the database under test.
 import { expect } from 'chai';
 import { InvalidEventError, StoreClosedError, WrongExpectedVersionError } from '../../src/errors.js';
+import { rawRows } from '../../src/db/values.js';
 import { verifyChain } from '../../src/events/verify-chain.js';
 import { readCheckpointFile, listCheckpoints } from '../../src/events/checkpoints.js';
 import type { RecordedEvent } from '../../src/events/types.js';
@@ -39,10 +40,10 @@ describe('event store', function () {
     const { store, db } = world.runtime;
     const text = 'Geheimes Projekt Äpfel: Kickoff am Montag';
     const { events } = await store.append('post-2', [{ type: 'PostCreated', data: { spaceId: 'apollo' }, personal: { text } }], { expectedVersion: 0, actor: 'user-b' });
-    const raw = (await db.knex.raw('SELECT payload::text AS p, data::text AS d FROM events WHERE position = ?', [events[0]!.position])) as { rows: { p: string; d: string }[] };
-    expect(raw.rows[0]!.p).to.not.include('Kickoff');
-    expect(Buffer.from(raw.rows[0]!.p.slice(2), 'hex').toString('latin1')).to.not.include('Kickoff');
-    expect(raw.rows[0]!.d).to.not.include('Kickoff');
+    const [raw] = await rawRows<{ p: string; d: string }>(db.knex, 'SELECT payload::text AS p, data::text AS d FROM events WHERE position = ?', [events[0]!.position]);
+    expect(raw!.p).to.not.include('Kickoff');
+    expect(Buffer.from(raw!.p.slice(2), 'hex').toString('latin1')).to.not.include('Kickoff');
+    expect(raw!.d).to.not.include('Kickoff');
     const [stored] = await store.readStream('post-2');
     expect(await store.personal(stored!)).to.deep.equal({ state: 'present', value: { text } });
     const keyRows = (await db.knex('stream_keys').where({ stream_id: 'post-2' })) as unknown[];
@@ -79,11 +80,11 @@ describe('event store', function () {
         }
       }),
     );
-    const stats = (await db.knex.raw(`SELECT count(*)::int AS n, min(position)::int AS lo, max(position)::int AS hi,
-        count(DISTINCT (stream_id, stream_version))::int AS versions, count(DISTINCT (data->>'w', data->>'i'))::int AS distinct_writes FROM events`)) as { rows: Record<string, number>[] };
-    expect(stats.rows[0]).to.deep.equal({ n: writers * perWriter, lo: 1, hi: writers * perWriter, versions: writers * perWriter, distinct_writes: writers * perWriter });
-    const perStream = (await db.knex.raw('SELECT stream_id, count(*)::int AS n, max(stream_version)::int AS top FROM events GROUP BY stream_id')) as { rows: { n: number; top: number }[] };
-    for (const s of perStream.rows) expect(s.top).to.equal(s.n);
+    const stats = await rawRows<Record<string, number>>(db.knex, `SELECT count(*)::int AS n, min(position)::int AS lo, max(position)::int AS hi,
+        count(DISTINCT (stream_id, stream_version))::int AS versions, count(DISTINCT (data->>'w', data->>'i'))::int AS distinct_writes FROM events`);
+    expect(stats[0]).to.deep.equal({ n: writers * perWriter, lo: 1, hi: writers * perWriter, versions: writers * perWriter, distinct_writes: writers * perWriter });
+    const perStream = await rawRows<{ n: number; top: number }>(db.knex, 'SELECT stream_id, count(*)::int AS n, max(stream_version)::int AS top FROM events GROUP BY stream_id');
+    for (const s of perStream) expect(s.top).to.equal(s.n);
     const report = await verifyChain(db.knex, { certificates: [signingKey.certificate], checkpointFile: config.checkpoints.file });
     expect(report.ok, JSON.stringify(report)).to.equal(true);
     expect(report.events).to.equal(writers * perWriter);
@@ -136,6 +137,23 @@ describe('event store', function () {
     expect(results).to.have.length(50);
     const count = (await world.runtime.db.knex('events').count('* as n').first()) as { n: unknown };
     expect(Number(count.n)).to.equal(50);
+  });
+
+  it('signs a checkpoint after T seconds when fewer than N events arrived', async function () {
+    const timed = await createWorld({ FLURFUNK_CHECKPOINT_EVERY: '1000', FLURFUNK_CHECKPOINT_INTERVAL: '1' });
+    const runtime = await timed.start();
+    try {
+      await runtime.store.append('slow', [{ type: 'Tick', data: {} }, { type: 'Tick', data: {} }], { expectedVersion: 0, actor: 'a' });
+      expect(await listCheckpoints(runtime.db.knex)).to.deep.equal([]);
+      let checkpoints = await listCheckpoints(runtime.db.knex);
+      for (let waited = 0; checkpoints.length === 0 && waited < 5_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        checkpoints = await listCheckpoints(runtime.db.knex);
+      }
+      expect(checkpoints.map((c) => c.position)).to.deep.equal([2]);
+    } finally {
+      await timed.stop();
+    }
   });
 
   it('signs checkpoints every N events into the database and the checkpoint file', async function () {

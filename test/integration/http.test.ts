@@ -1,0 +1,90 @@
+// The HTTP surface as documented in /api/openapi.json: every documented operation answers with
+// a documented status and content type; errors are problem+json with the request id.
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import { createApp } from '../../src/http/app.js';
+import { startServer, type RunningServer } from '../../src/http/server.js';
+import { openApiDocument } from '../../src/http/openapi.js';
+import { createWorld, type World } from '../support/world.js';
+
+describe('HTTP server', function () {
+  let world: World;
+  let server: RunningServer;
+  before(async function () {
+    world = await createWorld({ PORT: '0' });
+    server = await startServer(await world.start());
+  });
+  after(async function () {
+    await server.shutdown('test finished');
+  });
+
+  for (const [path, operations] of Object.entries(openApiDocument.paths)) {
+    for (const [method, operation] of Object.entries(operations as Record<string, { operationId: string; responses: unknown }>)) {
+      it(`${method.toUpperCase()} ${path} answers as documented (${operation.operationId})`, async function () {
+        const res = await fetch(`${server.url}${path}`, { method: method.toUpperCase() });
+        const documented = operation.responses as Record<string, { content?: Record<string, unknown> }>;
+        expect(Object.keys(documented)).to.include(String(res.status));
+        const types = Object.keys(documented[String(res.status)]!.content ?? {});
+        expect(types.some((t) => res.headers.get('content-type')?.startsWith(t))).to.equal(true);
+        expect(res.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
+      });
+    }
+  }
+
+  it('reports readiness with the database kind and chain head', async function () {
+    await world.runtime.store.append('s', [{ type: 'A', data: {} }], { expectedVersion: 0, actor: 'u' });
+    const res = await fetch(`${server.url}/readyz`);
+    expect(await res.json()).to.deep.equal({ status: 'ready', database: world.runtime.db.kind, head: 1 });
+  });
+
+  it('answers unknown paths with a 404 problem carrying the request id it was given', async function () {
+    const res = await fetch(`${server.url}/api/nothing-here`, { headers: { 'X-Request-Id': 'trace-abc.123' } });
+    expect(res.status).to.equal(404);
+    expect(res.headers.get('content-type')).to.match(/^application\/problem\+json/);
+    expect(res.headers.get('x-request-id')).to.equal('trace-abc.123');
+    expect(await res.json()).to.deep.equal({ type: 'about:blank', title: 'Not found', status: 404, detail: 'No such resource.', instance: '/api/nothing-here', requestId: 'trace-abc.123' });
+  });
+
+  it('replaces a request id that could inject into logs', async function () {
+    const res = await fetch(`${server.url}/healthz`, { headers: { 'X-Request-Id': 'bad id with spaces' } });
+    expect(res.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers unreadable JSON with a 400 problem that does not echo the body', async function () {
+    const res = await fetch(`${server.url}/api/openapi.json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"secret": "hunter2"' });
+    expect(res.status).to.equal(400);
+    const body = await res.text();
+    expect(body).to.not.include('hunter2');
+    expect(JSON.parse(body)).to.include({ status: 400, title: 'Bad request' });
+  });
+
+  it('sends secure headers with a strict Content-Security-Policy', async function () {
+    const res = await fetch(`${server.url}/healthz`);
+    expect(res.headers.get('content-security-policy')).to.include("script-src 'self'").and.include("object-src 'none'");
+    expect(res.headers.get('x-content-type-options')).to.equal('nosniff');
+    expect(res.headers.get('x-powered-by')).to.equal(null);
+  });
+
+  it('reports not ready (503 problem) while draining, so load balancers stop sending work', async function () {
+    const app = createApp(world.runtime, { draining: true });
+    const listener = http.createServer(app).listen(0, '127.0.0.1');
+    await once(listener, 'listening');
+    try {
+      const res = await fetch(`http://127.0.0.1:${(listener.address() as AddressInfo).port}/readyz`);
+      expect(res.status).to.equal(503);
+      expect(await res.json()).to.include({ type: 'urn:flurfunk:problem:draining', detail: 'Shutting down.' });
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('stops accepting connections once shut down', async function () {
+    const other = await createWorld({ PORT: '0' });
+    const running = await startServer(await other.start());
+    await running.shutdown('test');
+    const err = await fetch(`${running.url}/readyz`).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(Error);
+  });
+});
