@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { FlurfunkError } from '../errors.js';
 import { variables, variableNames } from '../config/variables.js';
+import { version } from '../version.js';
 import { serveCommand } from './serve.js';
 import { migrateCommand } from './migrate.js';
 import { verifyCommand } from './events-verify.js';
@@ -21,7 +22,7 @@ const configurationHelp = [
 
 const program = new Command('flurfunk')
   .description('Flurfunk: internal microblogging on an append-only, hash-chained event store.')
-  .version(process.env.npm_package_version ?? '0.1.0')
+  .version(version)
   .showHelpAfterError()
   .exitOverride()
   .addHelpText('after', configurationHelp);

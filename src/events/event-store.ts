@@ -71,6 +71,7 @@ export class EventStore {
     return this.appender.append({ streamId, expectedVersion, events, context });
   }
 
+  /** A stream's events from `fromVersion` on, at most `limit` (default 10,000): page with fromVersion for longer streams. */
   async readStream(streamId: string, options: { fromVersion?: number; limit?: number } = {}): Promise<RecordedEvent[]> {
     const rows = (await this.parts.knex('events')
       .select(EVENT_COLUMNS)

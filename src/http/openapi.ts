@@ -1,5 +1,7 @@
 // The OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json. Grows with every
 // route; test/integration/http.test.ts calls each documented operation and checks the answer.
+import { version } from '../version.js';
+
 const problem = {
   description: 'An RFC 9457 problem',
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
@@ -9,7 +11,7 @@ export const openApiDocument = {
   openapi: '3.1.0',
   info: {
     title: 'Flurfunk API',
-    version: '0.1.0',
+    version,
     description: 'Internal microblogging with compliance at its core. Every response carries an X-Request-Id header; errors are application/problem+json.',
   },
   paths: {

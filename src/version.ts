@@ -1,0 +1,21 @@
+// Flurfunk's version, read once from package.json (found by walking up, as this module runs
+// from src/ under tsx and from dist/src/ when built).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findVersion(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'package.json');
+    if (fs.existsSync(candidate)) {
+      const pkg = JSON.parse(fs.readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'flurfunk' && pkg.version) return pkg.version;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('package.json of flurfunk not found');
+    dir = parent;
+  }
+}
+
+export const version = findVersion();
