@@ -19,10 +19,9 @@ export async function up(knex: Knex): Promise<void> {
       policy_version  text,
       correlation_id  text,
       prev_hash       char(64)    NOT NULL,
-      hash            char(64)    NOT NULL UNIQUE,
+      hash            char(64)    NOT NULL,
       CONSTRAINT events_stream_version_unique UNIQUE (stream_id, stream_version)
     )`);
-  await knex.raw(`CREATE INDEX events_type_position ON events (type, position)`);
 
   await knex.raw(`
     CREATE TABLE checkpoints (

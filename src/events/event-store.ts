@@ -8,7 +8,7 @@ import type { DataKeys } from '../keys/data-keys.js';
 import { Appender } from './appender.js';
 import { GENESIS_HASH } from './chain-hash.js';
 import type { Checkpointer } from './checkpoints.js';
-import { EVENT_COLUMNS, fromRow, type EventRow } from './event-rows.js';
+import { EVENT_COLUMNS, eventsInRange, firstPositionAfter, fromRow, type EventRow } from './event-rows.js';
 import type { AppendContext, AppendResult, ChainHead, ExpectedVersion, JsonValue, NewEvent, RecordedEvent } from './types.js';
 import { validateAppend } from './validate-event.js';
 import type { Wakeup } from './wakeup.js';
@@ -82,10 +82,13 @@ export class EventStore {
     return rows.map(fromRow);
   }
 
-  /** Events with a position greater than `afterPosition`, in order. */
+  /** Up to `limit` events with a position greater than `afterPosition`, in order. */
   async readAll(afterPosition: number, limit = 1_000): Promise<RecordedEvent[]> {
-    const rows = (await this.parts.knex('events').select(EVENT_COLUMNS).where('position', '>', afterPosition).orderBy('position').limit(limit)) as EventRow[];
-    return rows.map(fromRow);
+    const events = await eventsInRange(this.parts.knex, afterPosition, limit);
+    if (events.length > 0) return events;
+    // Nothing in range: the head, or (only if rows were removed behind our back) a hole.
+    const next = await firstPositionAfter(this.parts.knex, afterPosition);
+    return next === undefined ? [] : eventsInRange(this.parts.knex, next - 1, limit);
   }
 
   async head(): Promise<ChainHead> {

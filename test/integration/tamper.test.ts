@@ -2,6 +2,7 @@
 // disables the append-only trigger and edits, deletes or forges rows.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
+import { verifyChain } from '../../src/events/verify-chain.js';
 import { runCli } from '../support/processes.js';
 import { createWorld, type World } from '../support/world.js';
 
@@ -65,6 +66,15 @@ describe('events verify (tamper detection)', function () {
     const result = await runCli(['events', 'verify'], world.env);
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include('chain broken at position 57: event missing (the next stored event is at position 58)');
+  });
+
+  it('names the first missing position of a hole larger than a verification page', async function () {
+    await tamper((knex) => behindTheTriggers(knex, 'events', 'DELETE FROM events WHERE position BETWEEN 20 AND 45'));
+    const runtime = await world.start();
+    const report = await verifyChain(runtime.db.knex, { certificates: [runtime.signingKey.certificate], pageSize: 10 });
+    expect(report.chainBreak).to.deep.equal({ position: 20, reason: 'event missing (the next stored event is at position 46)' });
+    // Readers skip the hole instead of stalling at it.
+    expect((await runtime.store.readAll(19, 5)).map((e) => e.position)).to.deep.equal([46, 47, 48, 49, 50]);
   });
 
   it('notices events cut from the end, through the signed checkpoints', async function () {
