@@ -70,10 +70,13 @@ export class Appender {
   }
 
   private async drain(): Promise<void> {
+    let previousBatch = false;
     while (this.queue.length > 0) {
-      // One turn of the event loop lets writers woken by the previous batch queue up again,
-      // so they share the next statement instead of trickling in one by one.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // After a batch, one turn of the event loop lets the writers it woke queue up again, so
+      // they share the next statement instead of trickling in one by one. A lone writer
+      // starting from idle only waits for appends made in the same tick.
+      await (previousBatch ? new Promise<void>((resolve) => setImmediate(resolve)) : Promise.resolve());
+      previousBatch = true;
       const batch = this.takeBatch();
       try {
         const outcomes = await this.write(batch);

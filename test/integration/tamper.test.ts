@@ -28,6 +28,10 @@ describe('events verify (tamper detection)', function () {
     await world.stop();
   });
 
+  afterEach(async function () {
+    await world.stop();
+  });
+
   async function tamper(fn: (knex: Knex) => Promise<void>): Promise<void> {
     const runtime = await world.start();
     await fn(runtime.db.knex);

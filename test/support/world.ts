@@ -22,6 +22,7 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flurfunk-test-'));
 const templateDir = path.join(root, 'template');
 const templateDb = `ff_template_${process.pid}`;
 const createdDatabases: string[] = [];
+const runningWorlds = new Set<World>();
 let templateReady: Promise<void> | undefined;
 let counter = 0;
 
@@ -87,13 +88,14 @@ export async function createWorld(extraEnv: Record<string, string> = {}): Promis
   }
   const config = loadConfig(env);
   let runtime: Runtime | undefined;
-  return {
+  const world: World = {
     dataDir,
     env,
     config,
     async start(options = {}) {
       if (runtime) throw new Error('world already started');
       runtime = await startRuntime(config, testLogger, { migrate: true, clock: options.clock });
+      runningWorlds.add(world);
       return runtime;
     },
     get runtime() {
@@ -103,13 +105,17 @@ export async function createWorld(extraEnv: Record<string, string> = {}): Promis
     async stop() {
       const r = runtime;
       runtime = undefined;
+      runningWorlds.delete(world);
       await r?.close();
     },
   };
+  return world;
 }
 
 /** Removes every database and folder this test run created. */
 export async function cleanUpWorlds(): Promise<void> {
+  // A runtime a test forgot to stop holds a connection pool whose timer keeps mocha alive.
+  for (const world of [...runningWorlds]) await world.stop();
   if (adminUrl && createdDatabases.length > 0) {
     await withAdmin(async (k) => {
       for (const db of createdDatabases.reverse()) await k.raw(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
