@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'database_unavailable'
   | 'migrations_pending'
   | 'store_closed'
-  | 'not_found';
+  | 'not_found'
+  | 'policy_invalid'
+  | 'usage_invalid';
 
 export class FlurfunkError extends Error {
   readonly code: ErrorCode;
@@ -98,5 +100,19 @@ export class MigrationsPendingError extends FlurfunkError {
 export class StoreClosedError extends FlurfunkError {
   constructor() {
     super('store_closed', 'The event store is shutting down and takes no more appends', { expose: false });
+  }
+}
+
+/** A policy set that cannot be used: each problem names file, line and column. */
+export class PolicyInvalidError extends FlurfunkError {
+  constructor(readonly problems: readonly string[], summary = 'The policy set is invalid') {
+    super('policy_invalid', `${summary}:\n  ${problems.join('\n  ')}`, { expose: true });
+  }
+}
+
+/** A command line that cannot be carried out as given. */
+export class UsageError extends FlurfunkError {
+  constructor(message: string) {
+    super('usage_invalid', message, { expose: true });
   }
 }

@@ -8,6 +8,7 @@ import { version } from '../version.js';
 import { serveCommand } from './serve.js';
 import { migrateCommand } from './migrate.js';
 import { verifyCommand } from './events-verify.js';
+import { policyCheckCommand, policyDiffCommand, policyExplainCommand, policyTestCommand } from './policy.js';
 
 const configurationHelp = [
   '',
@@ -41,6 +42,36 @@ events
   .option('--json', 'print the report as JSON')
   .action(verifyCommand);
 
+const policy = program.command('policy').description('Check, test, explain and compare policy folders (no database needed).');
+policy
+  .command('check')
+  .argument('[dir]', 'policy folder (default: POLICY_DIR)')
+  .description('Validate a policy folder and its test files. Exit 1 with file:line:column messages when invalid.')
+  .action(policyCheckCommand);
+policy
+  .command('test')
+  .argument('[dir]', 'policy folder (default: POLICY_DIR)')
+  .option('-v, --verbose', 'show every case with the rule that decided it, not only failures')
+  .description('Run the cases in DIR/tests/*.yaml. Exit 1 when any fails.')
+  .action(policyTestCommand);
+policy
+  .command('explain')
+  .requiredOption('--sub <id>', 'the user id (subject claim)')
+  .option('--groups <list>', 'comma-separated directory groups in any form the identity provider sends (LDAP DNs included); repeatable', (v: string, all: string[] = []) => [...all, v])
+  .requiredOption('--action <action>', 'e.g. read, create, update, export')
+  .requiredOption('--subject <spec>', 'Type[:field=value,...], e.g. Post:spaceId=sales,authorId=bob; list fields take a|b')
+  .option('--dir <dir>', 'policy folder (default: POLICY_DIR)')
+  .option('--json', 'print the decision as JSON')
+  .description('Say whether the user may do it, and which rule (file:line) decided.')
+  .action(policyExplainCommand);
+policy
+  .command('diff')
+  .argument('<dirA>', 'the policy folder now in use')
+  .argument('<dirB>', 'the changed policy folder')
+  .option('--json', 'print the differences as JSON')
+  .description('Show what each role and directory group gains (+) and loses (-) from DIR_A to DIR_B, and changed limits, retention and guideline.')
+  .action(policyDiffCommand);
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
@@ -48,7 +79,7 @@ try {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
   } else if (err instanceof FlurfunkError && err.expose) {
     console.error(`flurfunk: ${err.message}`);
-    process.exitCode = err.code === 'config_invalid' ? 2 : 1;
+    process.exitCode = err.code === 'config_invalid' || err.code === 'usage_invalid' ? 2 : 1;
   } else {
     console.error(`flurfunk: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;

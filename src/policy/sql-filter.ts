@@ -1,0 +1,126 @@
+// The same ability that decides single records, as a SQL condition for lists, search and
+// counts. CASL flattens its rules into an AST (rulesToAST); this file turns that AST into SQL
+// with CASL's meaning intact:
+//   - no rule allows → rulesToAST gives null → FALSE (never "no filter");
+//   - a rule without conditions → an empty AND → TRUE;
+//   - on a list column "equals" means "contains" and "one of" means "shares an element";
+//   - a missing (NULL) value is unequal to everything, as in memory.
+// Field names become SQL only through the caller's column map; values are always bound.
+import { rulesToAST } from '@casl/ability/extra';
+import type { Knex } from 'knex';
+import type { FieldKind, SubjectType } from './catalogue.js';
+import type { AppAbility } from './compile.js';
+
+export interface ColumnSpec {
+  /** A column name, optionally qualified (`posts.space_id`). */
+  readonly column: string;
+  readonly kind: FieldKind;
+  readonly nullable?: boolean;
+}
+
+export type ColumnMap = Readonly<Record<string, ColumnSpec>>;
+
+export interface SqlCondition {
+  readonly sql: string;
+  readonly bindings: unknown[];
+}
+
+interface AstNode {
+  readonly operator: string;
+  readonly field?: string;
+  readonly value: unknown;
+}
+
+const TRUE: SqlCondition = { sql: 'TRUE', bindings: [] };
+const FALSE: SqlCondition = { sql: 'FALSE', bindings: [] };
+
+/** The WHERE condition matching exactly the rows `ability` permits `action` on. */
+export function permittedCondition(ability: AppAbility, action: string, subjectType: SubjectType, columns: ColumnMap): SqlCondition {
+  const ast = rulesToAST(ability, action, subjectType) as AstNode | null;
+  if (ast === null) return FALSE;
+  return toSql(ast, columns);
+}
+
+/** Adds the permission condition to a knex query. */
+export function wherePermitted<T extends Knex.QueryBuilder>(query: T, ability: AppAbility, action: string, subjectType: SubjectType, columns: ColumnMap): T {
+  const { sql, bindings } = permittedCondition(ability, action, subjectType, columns);
+  return query.whereRaw(sql, bindings as Knex.RawBinding[]) as T;
+}
+
+function combine(parts: SqlCondition[], joiner: 'AND' | 'OR'): SqlCondition {
+  if (parts.length === 0) return joiner === 'AND' ? TRUE : FALSE;
+  if (parts.length === 1) return parts[0]!;
+  return { sql: parts.map((p) => `(${p.sql})`).join(` ${joiner} `), bindings: parts.flatMap((p) => p.bindings) };
+}
+
+function placeholders(n: number): string {
+  return new Array<string>(n).fill('?').join(', ');
+}
+
+function toSql(node: AstNode, columns: ColumnMap): SqlCondition {
+  switch (node.operator) {
+    case 'and':
+      return combine((node.value as AstNode[]).map((n) => toSql(n, columns)), 'AND');
+    case 'or':
+      return combine(mergeEqualities(node.value as AstNode[]).map((n) => toSql(n, columns)), 'OR');
+    case 'not': {
+      const inner = toSql((node.value as AstNode[])[0]!, columns);
+      return { sql: `NOT (${inner.sql})`, bindings: inner.bindings };
+    }
+    default:
+      return fieldSql(node, columns);
+  }
+}
+
+/** `a = 1 OR a = 2 OR …` → `a IN (1, 2, …)`: the form the planner uses an index for. */
+function mergeEqualities(nodes: AstNode[]): AstNode[] {
+  const byField = new Map<string, unknown[]>();
+  const rest: AstNode[] = [];
+  for (const n of nodes) {
+    if (n.field !== undefined && n.operator === 'eq' && typeof n.value === 'string') {
+      const list = byField.get(n.field) ?? [];
+      list.push(n.value);
+      byField.set(n.field, list);
+    } else {
+      rest.push(n);
+    }
+  }
+  for (const [field, values] of byField) rest.unshift(values.length === 1 ? { operator: 'eq', field, value: values[0] } : { operator: 'in', field, value: values });
+  return rest;
+}
+
+function fieldSql(node: AstNode, columns: ColumnMap): SqlCondition {
+  const spec = node.field === undefined ? undefined : columns[node.field];
+  // Fail closed: a condition on a field the query cannot see must not be dropped.
+  if (!spec) throw new Error(`policy field "${String(node.field)}" has no column in this query`);
+  const col = spec.column;
+  const values = Array.isArray(node.value) ? (node.value as unknown[]) : [node.value];
+  if (spec.kind === 'list') {
+    const list = spec.nullable ? `COALESCE(??, '{}')` : '??';
+    switch (node.operator) {
+      case 'eq':
+        return { sql: `? = ANY(${list})`, bindings: [node.value, col] };
+      case 'ne':
+        return { sql: `NOT (? = ANY(${list}))`, bindings: [node.value, col] };
+      case 'in':
+        return values.length === 0 ? FALSE : { sql: `${list} && ARRAY[${placeholders(values.length)}]::text[]`, bindings: [col, ...values] };
+      case 'nin':
+        return values.length === 0 ? TRUE : { sql: `NOT (${list} && ARRAY[${placeholders(values.length)}]::text[])`, bindings: [col, ...values] };
+    }
+  } else {
+    switch (node.operator) {
+      case 'eq':
+        return { sql: '?? = ?', bindings: [col, node.value] };
+      case 'ne':
+        return { sql: spec.nullable ? '?? IS DISTINCT FROM ?' : '?? <> ?', bindings: [col, node.value] };
+      case 'in':
+        return values.length === 0 ? FALSE : { sql: `?? IN (${placeholders(values.length)})`, bindings: [col, ...values] };
+      case 'nin':
+        if (values.length === 0) return TRUE;
+        return spec.nullable
+          ? { sql: `(?? IS NULL OR ?? NOT IN (${placeholders(values.length)}))`, bindings: [col, col, ...values] }
+          : { sql: `?? NOT IN (${placeholders(values.length)})`, bindings: [col, ...values] };
+    }
+  }
+  throw new Error(`policy operator "${node.operator}" has no SQL translation`);
+}
