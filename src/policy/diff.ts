@@ -69,7 +69,7 @@ function flatten(value: unknown, prefix = '', out = new Map<string, string>()): 
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else if (value !== undefined) {
-    out.set(prefix, Array.isArray(value) ? value.join(', ') : String(value as string | number | boolean));
+    out.set(prefix, Array.isArray(value) ? value.join(', ') : typeof value === 'string' ? value : JSON.stringify(value));
   }
   return out;
 }
