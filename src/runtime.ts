@@ -11,6 +11,7 @@ import { bindInstallation } from './keys/installation-binding.js';
 import { loadOrCreateInstallationKey } from './keys/installation-key.js';
 import { loadOrCreateSigningKey, type SigningKey } from './keys/signing-key.js';
 import type { Logger } from './log/logger.js';
+import { ActivePolicy } from './policy/active-policy.js';
 
 export interface Runtime {
   readonly config: Config;
@@ -18,6 +19,8 @@ export interface Runtime {
   readonly db: Database;
   readonly store: EventStore;
   readonly signingKey: SigningKey;
+  /** The policy that decides; present when started with `policy` (the server). */
+  readonly policy: ActivePolicy | undefined;
   close(): Promise<void>;
 }
 
@@ -25,6 +28,8 @@ export interface RuntimeOptions {
   /** Apply pending migrations (serve, migrate); otherwise refuse to run with pending ones. */
   readonly migrate: boolean;
   readonly clock?: () => Date;
+  /** Activate and follow the policy from POLICY_DIR; `watch` also reloads on file changes. */
+  readonly policy?: { readonly watch: boolean };
 }
 
 export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -49,14 +54,25 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     const connectionString = db.connectionString;
     const wakeup = new Wakeup(db.knex, connectionString ? () => dedicatedClient(connectionString) : undefined, logger);
     const store = new EventStore({ knex: db.knex, dataKeys: new DataKeys(installationKey.key), wakeup, checkpointer, logger, clock });
+    let policy: ActivePolicy | undefined;
+    if (options.policy) {
+      try {
+        policy = await ActivePolicy.start({ store, dir: config.policyDir, logger, clock, watch: options.policy.watch });
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
+    }
     return {
       config,
       logger,
       db,
       store,
       signingKey,
+      policy,
       async close() {
         try {
+          await policy?.close();
           await store.close();
         } finally {
           await db.close();

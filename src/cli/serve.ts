@@ -7,7 +7,7 @@ import { startRuntime } from '../runtime.js';
 export async function serveCommand(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const runtime = await startRuntime(config, logger, { migrate: true });
+  const runtime = await startRuntime(config, logger, { migrate: true, policy: { watch: true } });
   let server;
   try {
     server = await startServer(runtime);

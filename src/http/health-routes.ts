@@ -20,7 +20,7 @@ export function healthRoutes(runtime: Runtime, lifecycle: Lifecycle): Router {
       const pending = await pendingMigrations(runtime.db.knex);
       if (pending.length > 0) return sendProblem(res, 503, 'Database migrations are pending.', 'migrations_pending');
       const head = await runtime.store.head();
-      res.json({ status: 'ready', database: runtime.db.kind, head: head.position });
+      res.json({ status: 'ready', database: runtime.db.kind, head: head.position, policyVersion: runtime.policy?.version ?? null });
     } catch (err) {
       req.log.warn({ err }, 'readiness check failed');
       sendProblem(res, 503, 'The database does not answer.', 'database_unavailable');

@@ -45,11 +45,12 @@ export const openApiDocument = {
       Status: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } },
       Readiness: {
         type: 'object',
-        required: ['status', 'database', 'head'],
+        required: ['status', 'database', 'head', 'policyVersion'],
         properties: {
           status: { const: 'ready' },
           database: { enum: ['postgres', 'pglite'] },
           head: { type: 'integer', description: 'Position of the newest event' },
+          policyVersion: { type: ['string', 'null'], description: 'Version (SHA-256) of the active policy set; null when this process runs without one' },
         },
       },
       Problem: {

@@ -68,7 +68,10 @@ describe('flurfunk command line', function () {
     });
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).to.equal(200);
-    expect(await ready.json()).to.deep.equal({ status: 'ready', database: world.config.databaseUrl ? 'postgres' : 'pglite', head: 0 });
+    // The shipped policy set was activated at start: the first event.
+    const readiness = (await ready.json()) as Record<string, unknown>;
+    expect(readiness).to.include({ status: 'ready', database: world.config.databaseUrl ? 'postgres' : 'pglite', head: 1 });
+    expect(readiness.policyVersion).to.match(/^[0-9a-f]{64}$/);
     child.kill('SIGTERM');
     const result = await exit;
     expect(result.code).to.equal(0);

@@ -36,7 +36,7 @@ describe('HTTP server', function () {
   it('reports readiness with the database kind and chain head', async function () {
     await world.runtime.store.append('s', [{ type: 'A', data: {} }], { expectedVersion: 0, actor: 'u' });
     const res = await fetch(`${server.url}/readyz`);
-    expect(await res.json()).to.deep.equal({ status: 'ready', database: world.runtime.db.kind, head: 1 });
+    expect(await res.json()).to.deep.equal({ status: 'ready', database: world.runtime.db.kind, head: 1, policyVersion: null });
   });
 
   it('answers unknown paths with a 404 problem carrying the request id it was given', async function () {

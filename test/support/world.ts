@@ -66,7 +66,7 @@ export interface World {
   readonly env: Record<string, string>;
   readonly config: Config;
   /** Starts (or restarts) the runtime on this world's database. */
-  start(options?: { clock?: () => Date }): Promise<Runtime>;
+  start(options?: { clock?: () => Date; policy?: { watch: boolean } }): Promise<Runtime>;
   /** The running runtime; throws when not started. */
   readonly runtime: Runtime;
   stop(): Promise<void>;
@@ -94,7 +94,7 @@ export async function createWorld(extraEnv: Record<string, string> = {}): Promis
     config,
     async start(options = {}) {
       if (runtime) throw new Error('world already started');
-      runtime = await startRuntime(config, testLogger, { migrate: true, clock: options.clock });
+      runtime = await startRuntime(config, testLogger, { migrate: true, clock: options.clock, policy: options.policy });
       runningWorlds.add(world);
       return runtime;
     },
