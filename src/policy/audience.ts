@@ -1,0 +1,45 @@
+// Who would be able to read a space or a draft post under a policy: the answer to "am I about
+// to tell the wrong people?" before anything is sent. Decided by the same abilities as every
+// read, for each known user (users become known when they sign in).
+import type { SubjectType } from './catalogue.js';
+import type { CompiledPolicy } from './compile.js';
+import { decide } from './explain.js';
+
+export interface KnownUser {
+  readonly id: string;
+  /** Directory groups as last seen at sign-in, in any form the identity provider sends. */
+  readonly groups: readonly string[];
+  readonly name?: string;
+}
+
+export interface AudienceMember {
+  readonly id: string;
+  readonly name: string | undefined;
+  /** The rule that lets them read, in words ("space project-apollo: read list"). */
+  readonly via: string;
+}
+
+export interface Audience {
+  readonly readers: readonly AudienceMember[];
+  /** How many known users would not see it. */
+  readonly excluded: number;
+}
+
+export function audienceOf(policy: CompiledPolicy, users: Iterable<KnownUser>, type: Extract<SubjectType, 'Space' | 'Post' | 'Comment' | 'Attachment'>, fields: Readonly<Record<string, unknown>>): Audience {
+  const readers: AudienceMember[] = [];
+  let excluded = 0;
+  for (const user of users) {
+    const principal = policy.principal(user);
+    const decision = decide(policy, principal, 'read', type, fields);
+    if (decision.allowed) readers.push({ id: user.id, name: user.name, via: decision.rule!.summary });
+    else excluded += 1;
+  }
+  return { readers: readers.sort((a, b) => a.id.localeCompare(b.id)), excluded };
+}
+
+/** A space's audience, from its id: the fields come from the policy itself. */
+export function spaceAudience(policy: CompiledPolicy, users: Iterable<KnownUser>, spaceId: string): Audience | undefined {
+  const space = policy.set.spaces.get(spaceId);
+  if (!space) return undefined;
+  return audienceOf(policy, users, 'Space', { spaceId, classification: space.classification });
+}
