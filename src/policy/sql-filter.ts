@@ -109,12 +109,17 @@ function fieldSql(node: AstNode, columns: ColumnMap): SqlCondition {
     }
   } else {
     switch (node.operator) {
+      // On a nullable column every test must be TRUE or FALSE, never NULL: a deny wraps its
+      // condition in NOT, and NOT NULL would hide the row that memory lets through.
       case 'eq':
-        return { sql: '?? = ?', bindings: [col, node.value] };
+        return { sql: spec.nullable ? '?? IS NOT DISTINCT FROM ?' : '?? = ?', bindings: [col, node.value] };
       case 'ne':
         return { sql: spec.nullable ? '?? IS DISTINCT FROM ?' : '?? <> ?', bindings: [col, node.value] };
       case 'in':
-        return values.length === 0 ? FALSE : { sql: `?? IN (${placeholders(values.length)})`, bindings: [col, ...values] };
+        if (values.length === 0) return FALSE;
+        return spec.nullable
+          ? { sql: `COALESCE(?? IN (${placeholders(values.length)}), FALSE)`, bindings: [col, ...values] }
+          : { sql: `?? IN (${placeholders(values.length)})`, bindings: [col, ...values] };
       case 'nin':
         if (values.length === 0) return TRUE;
         return spec.nullable
