@@ -50,9 +50,19 @@ export function parseSubject(spec: string): { type: (typeof SUBJECT_TYPES)[numbe
   return { type, fields };
 }
 
-/** Comma-separated groups, where an LDAP DN's own commas (before "OU=", "DC=", …) do not split. */
+/** Comma-separated groups; an LDAP DN's own parts ("OU=…", "DC=…") and escaped "\," stay in it. */
 export function splitGroups(values: readonly string[]): string[] {
-  return values.flatMap((v) => v.split(/,(?!\s*[A-Za-z]+=)/)).map((g) => g.trim()).filter(Boolean);
+  const groups: string[] = [];
+  for (const value of values) {
+    let inDn = false;
+    for (const token of value.split(/(?<!\\),/)) {
+      const attribute = /^\s*[A-Za-z]+\s*=/.test(token);
+      if (attribute && inDn) groups[groups.length - 1] += `,${token}`;
+      else groups.push(token);
+      inDn = attribute;
+    }
+  }
+  return groups.map((g) => g.trim()).filter(Boolean);
 }
 
 export function policyExplainCommand(options: { sub: string; groups?: string[]; action: string; subject: string; dir?: string; json?: boolean }): void {

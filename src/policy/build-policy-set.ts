@@ -3,8 +3,8 @@
 // from (the folder, or an activation event written by another process).
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { actionsOf, fieldsOf, MANAGE, type Classification, type SubjectType } from './catalogue.js';
-import { checkPolicySet } from './cross-checks.js';
+import { actionsOf, CLASSIFICATIONS, fieldsOf, MANAGE, type Classification, type SubjectType } from './catalogue.js';
+import { checkPolicySet, literalValues } from './cross-checks.js';
 import { DEFAULT_CLAIMS, DEFAULT_LIMITS, type AccessList, type ClaimNames, type Condition, type Guideline, type Limits, type PolicySet, type RetentionRule, type Role, type Rule, type Space } from './model.js';
 import { schemaProblems, validatePolicyFile } from './schema-errors.js';
 import { YamlSource, type Location, type PolicyProblem } from './yaml-source.js';
@@ -195,7 +195,13 @@ function toRule(raw: Raw, at: Location, problems: PolicyProblem[]): Rule | undef
         continue;
       }
       const condition = toCondition(value);
-      if (typeof condition === 'string') problem(`when.${field}: ${condition}`);
+      if (typeof condition === 'string') {
+        problem(`when.${field}: ${condition}`);
+        continue;
+      }
+      // A misspelt value would make a deny never match: classifications are a closed list.
+      const bad = field === 'classification' ? literalValues(condition).filter((v) => !(CLASSIFICATIONS as readonly string[]).includes(v)) : [];
+      if (bad.length > 0) problem(`when.classification: ${bad.join(', ')} is not a classification; expected one of ${CLASSIFICATIONS.join(', ')}`);
       else when[field] = condition;
     }
   }
@@ -208,7 +214,7 @@ function toCondition(value: unknown): Condition | string {
     const [op, operand] = Object.entries(value)[0]!;
     if (op === 'not') {
       if (userRef(operand) && operand !== '$user.id') return `${String(operand)} is not a single value; use $user.id, or noneOf with $user.groups`;
-      return { op: 'ne', value: operand as string | boolean };
+      return { op: 'ne', value: operand as string };
     }
     if (Array.isArray(operand) && operand.some(userRef)) return 'a list cannot contain $user references; use $user.groups on its own';
     return { op: op === 'oneOf' ? 'in' : 'nin', value: operand as readonly string[] | '$user.groups' };
@@ -216,5 +222,5 @@ function toCondition(value: unknown): Condition | string {
   if (userRef(value) && value !== '$user.id') {
     return value === '$user.groups' ? '$user.groups is a list: use { oneOf: $user.groups }' : `unknown reference ${String(value)}; use $user.id or $user.groups`;
   }
-  return { op: 'eq', value: value as string | boolean };
+  return { op: 'eq', value: value as string };
 }

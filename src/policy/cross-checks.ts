@@ -1,7 +1,7 @@
 // Checks across files that a schema cannot express: names that refer to nothing, roles no one
 // can hold, rules that duplicate or contradict each other, posters who could not read.
 import canonicalize from 'canonicalize';
-import type { AccessList, GroupDirectory, RetentionRule, Role, Rule, Space } from './model.js';
+import type { AccessList, Condition, GroupDirectory, RetentionRule, Role, Rule, Space } from './model.js';
 import type { PolicyProblem } from './yaml-source.js';
 
 interface Parts {
@@ -58,9 +58,9 @@ export function checkPolicySet(parts: Parts, warnings: string[], unchecked: { ro
   for (const rule of rules) {
     for (const r of rule.roles) if (!roles.has(r) && !unchecked.roles.has(r)) problems.push({ ...rule.at, message: `rule for ${rule.subject}: unknown role "${r}"; defined roles: ${[...roles.keys()].join(', ') || 'none'}` });
     for (const g of rule.groups) if (unknownGroup(g)) problems.push({ ...rule.at, message: `rule for ${rule.subject}: group ${g} is ${knownHint()}` });
-    if (rule.when?.spaceId?.op === 'eq' && typeof rule.when.spaceId.value === 'string' && !spaces.has(rule.when.spaceId.value) && !unchecked.spaces.has(rule.when.spaceId.value)) {
-      problems.push({ ...rule.at, message: `rule for ${rule.subject}: unknown space "${rule.when.spaceId.value}"` });
-    }
+    // A misspelt space would make a deny never match.
+    const named = rule.when?.spaceId ? literalValues(rule.when.spaceId) : [];
+    for (const id of named) if (!spaces.has(id) && !unchecked.spaces.has(id)) problems.push({ ...rule.at, message: `rule for ${rule.subject}: when.spaceId names unknown space "${id}"` });
     for (const action of rule.actions) {
       for (const who of [...rule.roles.map((r) => `role:${r}`), ...rule.groups.map((g) => `group:${g.toLowerCase()}`)]) {
         const key = canonicalize({ who, action, subject: rule.subject, when: rule.when ?? null })!;
@@ -88,3 +88,11 @@ export function checkPolicySet(parts: Parts, warnings: string[], unchecked: { ro
   for (const role of roles.values()) if (!used.has(role.name)) warnings.push(`role "${role.name}" (${role.at.file}:${role.at.line}) is not used by any space or rule`);
   return problems;
 }
+
+/** The texts a condition names literally (not $user references). */
+export function literalValues(c: Condition): string[] {
+  if (typeof c.value === 'string') return c.value.startsWith('$') ? [] : [c.value];
+  if (Array.isArray(c.value)) return [...(c.value as readonly string[])];
+  return [];
+}
+

@@ -45,7 +45,7 @@ export interface Space {
 
 /** A condition on one field: equality (on a list field: "contains"), or membership. */
 export type Condition =
-  | { readonly op: 'eq' | 'ne'; readonly value: string | boolean }
+  | { readonly op: 'eq' | 'ne'; readonly value: string }
   | { readonly op: 'in' | 'nin'; readonly value: readonly string[] | '$user.groups' };
 
 export interface Rule {

@@ -13,12 +13,29 @@ export interface Principal {
 
 const DN_FIRST_CN = /^\s*CN\s*=\s*((?:\\.|[^,\\])+)/i;
 
+/** RFC 4514 escapes: `\,` for a special character, `\2C` (hex, UTF-8 bytes) for any. */
+function unescapeDnValue(value: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const hex = value[i] === '\\' ? /^[0-9a-fA-F]{2}/.exec(value.slice(i + 1)) : null;
+    if (hex) {
+      bytes.push(parseInt(hex[0], 16));
+      i += 2;
+    } else if (value[i] === '\\' && i + 1 < value.length) {
+      bytes.push(...Buffer.from(value[++i]!, 'utf8'));
+    } else {
+      bytes.push(...Buffer.from(value[i]!, 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
 /** One group as the identity provider sent it → the name the policy files use. */
 export function normalizeGroup(raw: string, directory: GroupDirectory, spelling: ReadonlyMap<string, string>): string {
   const alias = (g: string) => directory.aliases.get(g.toLowerCase());
   let name = alias(raw) ?? raw.trim();
   const cn = DN_FIRST_CN.exec(name);
-  if (cn) name = cn[1]!.replace(/\\(.)/g, '$1').trim(); // LDAP DN: the group's own CN
+  if (cn) name = unescapeDnValue(cn[1]!).trim(); // LDAP DN: the group's own CN
   else if (name.startsWith('/')) name = name.split('/').filter(Boolean).at(-1) ?? name; // Keycloak path
   name = alias(name) ?? name;
   // Directory group names compare case-insensitively, like the file-share ACLs they mirror.

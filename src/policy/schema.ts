@@ -32,17 +32,17 @@ const accessList = {
   minProperties: 1,
 };
 
-const scalarValue = { type: ['string', 'boolean'], description: 'a text, true/false, or $user.id' };
+const scalarValue = { type: 'string', description: 'a text, or $user.id' };
 const listValue = {
   type: ['string', 'array'],
   description: 'a list of texts, or $user.groups',
   if: { type: 'string' },
   then: { const: '$user.groups', description: 'a list of texts, or $user.groups' },
-  else: { type: 'array', items: { type: 'string' }, uniqueItems: true, description: 'a list of texts' },
+  else: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true, description: 'a non-empty list of texts' },
 };
 const condition = {
-  type: ['string', 'boolean', 'object'],
-  description: 'a value to equal, or one of { oneOf: [...] }, { noneOf: [...] }, { not: value }',
+  type: ['string', 'object'],
+  description: 'a text to equal, or one of { oneOf: [...] }, { noneOf: [...] }, { not: text }',
   if: { type: 'object' },
   then: {
     type: 'object',

@@ -32,7 +32,7 @@ export class YamlSource {
   static parse(file: string, text: string): { source: YamlSource; value: unknown } | { problems: PolicyProblem[]; partial: unknown } {
     const lines = new LineCounter();
     // YAML 1.2 core schema: "no" and "on" stay texts; duplicate keys are errors.
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, schema: 'core' });
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, schema: 'core', logLevel: 'error' });
     if (doc.errors.length > 0) {
       // The first syntax error only: the ones after it are mostly its echoes.
       const e = doc.errors[0]!;
