@@ -6,12 +6,13 @@
 //   npm run bench                        PGlite, then postgres://postgres@127.0.0.1:5432/test
 //   DATABASE_URL=postgres://… npm run bench
 //   BENCH_SECONDS=10 npm run bench       longer measurements (default 5 s, warm-up 1 s)
+import { describeUrl, withAdmin, withDatabase } from './postgres-admin.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { loadConfig } from '../src/config/config.js';
 import { verifyChain, type VerifyReport } from '../src/events/verify-chain.js';
 import { loadOrCreateInstallationKey } from '../src/keys/installation-key.js';
@@ -349,28 +350,6 @@ function describe(m: Measurement): string {
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL: a database of our own on the server, dropped at the end whatever happens
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-function describeUrl(url: string): string {
-  const u = new URL(url);
-  return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
-}
-
-// Quiet: a server that is not there is reported once, by the caller, in one line.
-const quiet = { warn() {}, error() {}, debug() {}, deprecate() {} };
-
-async function withAdmin<T>(url: string, fn: (knex: Knex) => Promise<T>): Promise<T> {
-  const knex = knexFactory({ client: 'pg', connection: { connectionString: url, application_name: 'flurfunk-bench' }, pool: { min: 0, max: 1 }, acquireConnectionTimeout: 5_000, log: quiet });
-  try {
-    return await fn(knex);
-  } finally {
-    await knex.destroy();
-  }
-}
 
 async function benchPostgres(adminUrl: string, root: string, keyEnv: Record<string, string>): Promise<DatabaseResult | Skipped> {
   const database = `flurfunk_bench_${process.pid}`;

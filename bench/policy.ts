@@ -8,11 +8,12 @@
 //   npx tsx bench/policy.ts             (npm run bench runs it after bench/append.ts)
 //   DATABASE_URL=postgres://… npx tsx bench/policy.ts
 //   BENCH_SECONDS=10 npx tsx bench/policy.ts     longer measurements (default 5 s, warm-up 1 s)
+import { describeUrl, withAdmin, withDatabase } from './postgres-admin.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { openDatabase } from '../src/db/database.js';
 import { buildPolicySet } from '../src/policy/build-policy-set.js';
 import { asSubject, CompiledPolicy } from '../src/policy/compile.js';
@@ -341,28 +342,6 @@ async function benchDatabase(kind: Kind, knex: Knex, org: Organisation, compiled
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL: a database of our own on the server, dropped at the end whatever happens
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-function describeUrl(url: string): string {
-  const u = new URL(url);
-  return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
-}
-
-// Quiet: a server that is not there is reported once, by the caller, in one line.
-const quiet = { warn() {}, error() {}, debug() {}, deprecate() {} };
-
-async function withAdmin<T>(url: string, fn: (knex: Knex) => Promise<T>): Promise<T> {
-  const knex = knexFactory({ client: 'pg', connection: { connectionString: url, application_name: 'flurfunk-bench' }, pool: { min: 0, max: 1 }, acquireConnectionTimeout: 5_000, log: quiet });
-  try {
-    return await fn(knex);
-  } finally {
-    await knex.destroy();
-  }
-}
 
 async function benchPglite(root: string, org: Organisation, compiled: CompiledPolicy): Promise<DatabaseResult> {
   const db = await openDatabase({ databaseUrl: undefined, dataDir: path.join(root, 'pglite') });

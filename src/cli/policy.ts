@@ -21,14 +21,14 @@ export function policyCheckCommand(dir: string | undefined): void {
 }
 
 export function policyTestCommand(dir: string | undefined, options: { verbose?: boolean }): void {
-  const { tests } = loadPolicyFolder(policyDir(dir));
+  const { policy, tests } = loadPolicyFolder(policyDir(dir));
   for (const r of tests.results) {
     if (options.verbose || !r.passed) console.log(`${r.passed ? 'pass' : 'FAIL'} ${r.case.at.file}:${r.case.at.line} ${r.case.name}\n  ${r.detail.replace(/\n/g, '\n  ')}`);
   }
   const failed = tests.results.filter((r) => !r.passed).length;
   if (tests.problems.length > 0 || failed > 0) throw new PolicyInvalidError(testFailures(tests), `${failed} of ${tests.results.length} policy tests failed`);
   if (tests.results.length === 0) throw new PolicyInvalidError(['no test cases found in tests/*.yaml'], 'Nothing was tested');
-  console.log(`${tests.results.length} policy tests passed (version ${loadPolicyFolder(policyDir(dir)).policy.version.slice(0, 12)})`);
+  console.log(`${tests.results.length} policy tests passed (version ${policy.version.slice(0, 12)})`);
 }
 
 /** `Post:spaceId=apollo,participants=alice|bob` → type and fields; list fields split on "|". */
