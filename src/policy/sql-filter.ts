@@ -22,7 +22,7 @@ export type ColumnMap = Readonly<Record<string, ColumnSpec>>;
 
 export interface SqlCondition {
   readonly sql: string;
-  readonly bindings: unknown[];
+  readonly bindings: readonly unknown[];
 }
 
 interface AstNode {
@@ -34,23 +34,40 @@ interface AstNode {
 const TRUE: SqlCondition = { sql: 'TRUE', bindings: [] };
 const FALSE: SqlCondition = { sql: 'FALSE', bindings: [] };
 
+/**
+ * Conditions already translated, per column map and ability. Abilities are never updated after
+ * they are built (compile.ts caches them per principal and policy version), so neither is the
+ * SQL: a request pays for the translation once, like it pays for the ability once.
+ */
+const translated = new WeakMap<ColumnMap, WeakMap<AppAbility, Map<string, SqlCondition>>>();
+
 /** The WHERE condition matching exactly the rows `ability` permits `action` on. */
 export function permittedCondition(ability: AppAbility, action: string, subjectType: SubjectType, columns: ColumnMap): SqlCondition {
-  const ast = rulesToAST(ability, action, subjectType) as AstNode | null;
-  if (ast === null) return FALSE;
-  return toSql(ast, columns);
+  let byAbility = translated.get(columns);
+  if (!byAbility) translated.set(columns, (byAbility = new WeakMap()));
+  let byQuery = byAbility.get(ability);
+  if (!byQuery) byAbility.set(ability, (byQuery = new Map<string, SqlCondition>()));
+  const key = `${action}\u0000${subjectType}`;
+  let condition = byQuery.get(key);
+  if (!condition) {
+    const ast = rulesToAST(ability, action, subjectType) as AstNode | null;
+    const { sql, bindings } = ast === null ? FALSE : toSql(ast, columns);
+    condition = Object.freeze({ sql, bindings: Object.freeze(bindings) });
+    byQuery.set(key, condition);
+  }
+  return condition;
 }
 
 /** Adds the permission condition to a knex query. */
 export function wherePermitted<T extends Knex.QueryBuilder>(query: T, ability: AppAbility, action: string, subjectType: SubjectType, columns: ColumnMap): T {
   const { sql, bindings } = permittedCondition(ability, action, subjectType, columns);
-  return query.whereRaw(sql, bindings as Knex.RawBinding[]) as T;
+  return query.whereRaw(sql, [...bindings] as Knex.RawBinding[]) as T;
 }
 
 function combine(parts: SqlCondition[], joiner: 'AND' | 'OR'): SqlCondition {
   if (parts.length === 0) return joiner === 'AND' ? TRUE : FALSE;
   if (parts.length === 1) return parts[0]!;
-  return { sql: parts.map((p) => `(${p.sql})`).join(` ${joiner} `), bindings: parts.flatMap((p) => p.bindings) };
+  return { sql: parts.map((p) => `(${p.sql})`).join(` ${joiner} `), bindings: ([] as unknown[]).concat(...parts.map((p) => p.bindings)) };
 }
 
 function placeholders(n: number): string {
@@ -62,7 +79,7 @@ function toSql(node: AstNode, columns: ColumnMap): SqlCondition {
     case 'and':
       return combine((node.value as AstNode[]).map((n) => toSql(n, columns)), 'AND');
     case 'or':
-      return combine(mergeEqualities(node.value as AstNode[]).map((n) => toSql(n, columns)), 'OR');
+      return orSql(node.value as AstNode[], columns);
     case 'not': {
       const inner = toSql((node.value as AstNode[])[0]!, columns);
       return { sql: `NOT (${inner.sql})`, bindings: inner.bindings };
@@ -70,6 +87,32 @@ function toSql(node: AstNode, columns: ColumnMap): SqlCondition {
     default:
       return fieldSql(node, columns);
   }
+}
+
+/**
+ * CASL repeats every deny inside every allow it overrides: `(a1 AND NOT d) OR (a2 AND NOT d) OR …`.
+ * With one grant per readable space and one guard over every closed space that is 50 copies of a
+ * 30-value list, which the planner cannot use an index for. Factoring the shared conjuncts out
+ * — `NOT d AND (a1 OR a2 OR …)`, the same truth table — leaves one IN list per side.
+ */
+function orSql(branches: AstNode[], columns: ColumnMap): SqlCondition {
+  const conjuncts = branches.map((b) => (b.operator === 'and' ? (b.value as AstNode[]) : [b]));
+  const keyed = conjuncts.map((list) => new Map(list.map((n) => [keyOf(n), n])));
+  const shared = [...keyed[0]!.entries()].filter(([key]) => keyed.every((k) => k.has(key)));
+  if (branches.length < 2 || shared.length === 0) return combine(mergeEqualities(branches).map((n) => toSql(n, columns)), 'OR');
+  const sharedKeys = new Set(shared.map(([key]) => key));
+  const rests = keyed.map((k) => [...k.entries()].filter(([key]) => !sharedKeys.has(key)).map(([, n]) => n));
+  // A branch left with nothing is TRUE, and so is the whole disjunction.
+  const disjunction = rests.some((r) => r.length === 0) ? TRUE : orSql(rests.map((r) => (r.length === 1 ? r[0]! : { operator: 'and', value: r })), columns);
+  return combine([...shared.map(([, n]) => toSql(n, columns)), ...(disjunction === TRUE ? [] : [disjunction])], 'AND');
+}
+
+/** Structural identity of a node; CASL shares one object per deny, so most lookups hit. */
+const keys = new WeakMap<AstNode, string>();
+function keyOf(node: AstNode): string {
+  let key = keys.get(node);
+  if (key === undefined) keys.set(node, (key = JSON.stringify(node)));
+  return key;
 }
 
 /** `a = 1 OR a = 2 OR …` → `a IN (1, 2, …)`: the form the planner uses an index for. */

@@ -258,5 +258,32 @@ rules:
       expect((await decide(rules, outsider, 'update')).ids).to.deep.equal([1, 3, 5]);
       expect((await decide(rules, outsider, 'delete')).ids).to.deep.equal([1, 3, 5]);
     });
+
+    it('a deny shared by every allowed space is written once, outside the OR of the spaces', async function () {
+      const rules = `
+rules:
+  - { role: everyone, allow: update, subject: Post, when: { spaceId: open } }
+  - { role: everyone, allow: update, subject: Post, when: { spaceId: apollo } }
+  - { role: everyone, allow: update, subject: Post, when: { authorId: $user.id } }
+  - { role: everyone, deny: update, subject: Post, when: { classification: public }, because: Public posts are final }
+`;
+      const r = await decide(rules, member, 'update');
+      expect(r.ids).to.deep.equal([1, 2, 4]);
+      // Columns are bound as ?? placeholders: one NOT for the deny, one IN list for both spaces.
+      expect(r.condition.match(/NOT \(/g), r.condition).to.have.length(1);
+      expect(r.condition).to.include('?? IN (?, ?)');
+    });
+
+    it('translates once per ability and query: the same condition object, frozen, for every request', function () {
+      const compiled = compile({ 'directory.yaml': directory });
+      const ability = compiled.abilityFor(compiled.principal(member));
+      const first = permittedCondition(ability, 'read', 'Post', COLUMNS);
+      expect(permittedCondition(ability, 'read', 'Post', COLUMNS)).to.equal(first);
+      expect(Object.isFrozen(first.bindings)).to.equal(true);
+      expect(permittedCondition(ability, 'update', 'Post', COLUMNS).sql).to.equal('FALSE');
+      const outsiderRead = permittedCondition(compiled.abilityFor(compiled.principal(outsider)), 'read', 'Post', COLUMNS);
+      expect(outsiderRead).to.not.equal(first);
+      expect(outsiderRead.sql).to.not.equal(first.sql);
+    });
   });
 });
