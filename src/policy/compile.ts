@@ -8,7 +8,7 @@
 // Every compiled rule carries its source, so explain can say which line decided.
 import { createMongoAbility, subject as tagSubject, type MongoAbility, type MongoQuery, type RawRuleOf } from '@casl/ability';
 import { actionsOf, SPACE_CONTENT, type SubjectType } from './catalogue.js';
-import type { AccessList, Condition, PolicySet, Rule } from './model.js';
+import type { AccessList, Condition, PolicySet, Rule, Space } from './model.js';
 import { groupSpellings, normalizeGroups, rolesOf, type Principal } from './principal.js';
 import type { Location } from './yaml-source.js';
 
@@ -89,7 +89,7 @@ export class CompiledPolicy {
 
     for (const space of this.set.spaces.values()) {
       const readable = on(space.read);
-      if (!readable && CONFIDENTIAL.has(space.classification)) closed.push(space.id);
+      if (isClosedTo(space, on)) closed.push(space.id);
       for (const [list, grant] of [
         [readable, 'read'],
         [on(space.post), 'post'],
@@ -130,6 +130,11 @@ export class CompiledPolicy {
     }
     return out;
   }
+}
+
+/** The confidentiality guard's test: a confidential or secret space whose read list leaves one out. */
+export function isClosedTo(space: Space, on: (list: AccessList) => boolean): boolean {
+  return CONFIDENTIAL.has(space.classification) && !on(space.read);
 }
 
 function resolve(value: unknown, principal: Principal): unknown {

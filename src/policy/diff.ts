@@ -2,7 +2,8 @@
 // the access it gains and loses; then the changes to limits, retention and the guideline.
 // The admin reads this before deploying, and activation events carry it.
 import { createHash } from 'node:crypto';
-import { describeRule } from './compile.js';
+import { SPACE_CONTENT } from './catalogue.js';
+import { describeRule, isClosedTo } from './compile.js';
 import type { AccessList, PolicySet, Rule } from './model.js';
 import { rolesOf } from './principal.js';
 
@@ -24,17 +25,26 @@ interface Holder {
   readonly groups: ReadonlySet<string>;
 }
 
-/** Each line one capability, in words: "read in space sales (internal)", "allow export Post …". */
+/**
+ * Each line one capability, in words: "read in space sales", "allow export Post …". A
+ * classification change is not a capability (it is listed under "spaces"), but its effect is:
+ * the confidentiality guard closes a confidential space's content to everyone off its read list,
+ * whatever the allow rules say, so for a holder with allow rules on space content each space
+ * those rules can still reach is a capability of its own.
+ */
 function capabilities(set: PolicySet, who: Holder): Set<string> {
   const on = (list: AccessList | undefined) => list !== undefined && (list.roles.some((r) => who.roles.has(r)) || list.groups.some((g) => who.groups.has(g.toLowerCase())));
+  const applies = (r: Rule) => r.roles.some((x) => who.roles.has(x)) || r.groups.some((g) => who.groups.has(g.toLowerCase()));
+  const rules = set.rules.filter(applies);
+  const rulesOnContent = rules.some((r) => r.effect === 'allow' && SPACE_CONTENT.includes(r.subject));
   const out = new Set<string>();
   for (const space of set.spaces.values()) {
     for (const grant of ['read', 'post', 'moderate'] as const) {
-      if (on(space[grant])) out.add(`${grant} in space ${space.id} (${space.classification})`);
+      if (on(space[grant])) out.add(`${grant} in space ${space.id}`);
     }
+    if (rulesOnContent && !isClosedTo(space, on)) out.add(`allow rules reach content in space ${space.id}`);
   }
-  const applies = (r: Rule) => r.roles.some((x) => who.roles.has(x)) || r.groups.some((g) => who.groups.has(g.toLowerCase()));
-  for (const rule of set.rules.filter(applies)) {
+  for (const rule of rules) {
     for (const action of rule.actions) {
       out.add(describeRule({ ...rule, actions: [action] }, { withWho: false }));
     }
@@ -93,11 +103,11 @@ export function diffPolicies(a: PolicySet, b: PolicySet): PolicyDiff {
     const s = compare(`group ${group}`, before, after);
     if (s) sections.push(s);
   }
-  const spaceTitles = (set: PolicySet) => Object.fromEntries([...set.spaces.values()].map((s) => [s.id, s.title]));
+  const spaces = (set: PolicySet) => Object.fromEntries([...set.spaces.values()].map((s) => [s.id, { title: s.title, classification: s.classification }]));
   const retention = (set: PolicySet) => Object.fromEntries(set.retention.map((r) => [`${r.subject}${r.space ? ` in ${r.space}` : ''}${r.classification ? ` (${r.classification})` : ''}`, r.keep]));
   const guideline = (set: PolicySet) => (set.guideline ? { version: set.guideline.version, title: set.guideline.title, text: `sha256 ${createHash('sha256').update(set.guideline.text).digest('hex').slice(0, 12)}` } : undefined);
   for (const s of [
-    valueChanges('spaces', spaceTitles(a), spaceTitles(b)),
+    valueChanges('spaces', spaces(a), spaces(b)),
     valueChanges('claims', a.claims, b.claims),
     valueChanges('limits', a.limits, b.limits),
     valueChanges('retention', retention(a), retention(b)),
