@@ -2,6 +2,7 @@
 // can hold, rules that duplicate or contradict each other, posters who could not read.
 import canonicalize from 'canonicalize';
 import type { AccessList, Condition, GroupDirectory, RetentionRule, Role, Rule, Space } from './model.js';
+import { didYouMean } from './suggest.js';
 import type { PolicyProblem } from './yaml-source.js';
 
 interface Parts {
@@ -18,7 +19,7 @@ export function checkPolicySet(parts: Parts, warnings: string[], unchecked: { ro
   const { roles, spaces, rules, retention, directory } = parts;
   const known = directory.known ? new Set(directory.known.map((g) => g.toLowerCase())) : undefined;
   const unknownGroup = (g: string) => known !== undefined && !known.has(g.toLowerCase());
-  const knownHint = () => `not in groups.known; known groups: ${directory.known!.join(', ')}`;
+  const knownHint = (g?: string) => `not in groups.known${g === undefined ? '' : didYouMean(g, directory.known!)}; known groups: ${directory.known!.join(', ')}`;
 
   for (const [id, target] of directory.aliases) {
     if (unknownGroup(target)) warnings.push(`groups.aliases: ${id} maps to ${target}, which is not in groups.known`);
@@ -30,13 +31,13 @@ export function checkPolicySet(parts: Parts, warnings: string[], unchecked: { ro
     if (bad.length > 0 && bad.length === role.groups.length && role.users.length === 0) {
       problems.push({ ...role.at, message: `role "${role.name}" can never be held: its groups ${bad.join(', ')} are ${knownHint()}` });
     } else {
-      for (const g of bad) problems.push({ ...role.at, message: `role "${role.name}": group ${g} is ${knownHint()}` });
+      for (const g of bad) problems.push({ ...role.at, message: `role "${role.name}": group ${g} is ${knownHint(g)}` });
     }
   }
 
   const checkAccess = (what: string, list: AccessList) => {
-    for (const r of list.roles) if (!roles.has(r) && !unchecked.roles.has(r)) problems.push({ ...list.at, message: `${what}: unknown role "${r}"; defined roles: ${[...roles.keys()].join(', ') || 'none'}` });
-    for (const g of list.groups) if (unknownGroup(g)) problems.push({ ...list.at, message: `${what}: group ${g} is ${knownHint()}` });
+    for (const r of list.roles) if (!roles.has(r) && !unchecked.roles.has(r)) problems.push({ ...list.at, message: `${what}: unknown role "${r}"${didYouMean(r, roles.keys())}; defined roles: ${[...roles.keys()].join(', ') || 'none'}` });
+    for (const g of list.groups) if (unknownGroup(g)) problems.push({ ...list.at, message: `${what}: group ${g} is ${knownHint(g)}` });
   };
   for (const space of spaces.values()) {
     checkAccess(`space ${space.id} read`, space.read);
@@ -56,11 +57,11 @@ export function checkPolicySet(parts: Parts, warnings: string[], unchecked: { ro
 
   const seen = new Map<string, Rule>();
   for (const rule of rules) {
-    for (const r of rule.roles) if (!roles.has(r) && !unchecked.roles.has(r)) problems.push({ ...rule.at, message: `rule for ${rule.subject}: unknown role "${r}"; defined roles: ${[...roles.keys()].join(', ') || 'none'}` });
-    for (const g of rule.groups) if (unknownGroup(g)) problems.push({ ...rule.at, message: `rule for ${rule.subject}: group ${g} is ${knownHint()}` });
+    for (const r of rule.roles) if (!roles.has(r) && !unchecked.roles.has(r)) problems.push({ ...rule.at, message: `rule for ${rule.subject}: unknown role "${r}"${didYouMean(r, roles.keys())}; defined roles: ${[...roles.keys()].join(', ') || 'none'}` });
+    for (const g of rule.groups) if (unknownGroup(g)) problems.push({ ...rule.at, message: `rule for ${rule.subject}: group ${g} is ${knownHint(g)}` });
     // A misspelt space would make a deny never match.
     const named = rule.when?.spaceId ? literalValues(rule.when.spaceId) : [];
-    for (const id of named) if (!spaces.has(id) && !unchecked.spaces.has(id)) problems.push({ ...rule.at, message: `rule for ${rule.subject}: when.spaceId names unknown space "${id}"` });
+    for (const id of named) if (!spaces.has(id) && !unchecked.spaces.has(id)) problems.push({ ...rule.at, message: `rule for ${rule.subject}: when.spaceId names unknown space "${id}"${didYouMean(id, spaces.keys())}` });
     for (const action of rule.actions) {
       for (const who of [...rule.roles.map((r) => `role:${r}`), ...rule.groups.map((g) => `group:${g.toLowerCase()}`)]) {
         const key = canonicalize({ who, action, subject: rule.subject, when: rule.when ?? null })!;
@@ -77,7 +78,7 @@ export function checkPolicySet(parts: Parts, warnings: string[], unchecked: { ro
 
   const retentionSeen = new Map<string, RetentionRule>();
   for (const r of retention) {
-    if (r.space !== undefined && !spaces.has(r.space) && !unchecked.spaces.has(r.space)) problems.push({ ...r.at, message: `retention for ${r.subject}: unknown space "${r.space}"` });
+    if (r.space !== undefined && !spaces.has(r.space) && !unchecked.spaces.has(r.space)) problems.push({ ...r.at, message: `retention for ${r.subject}: unknown space "${r.space}"${didYouMean(r.space, spaces.keys())}` });
     const key = `${r.subject}|${r.space ?? ''}|${r.classification ?? ''}`;
     const earlier = retentionSeen.get(key);
     if (earlier) problems.push({ ...r.at, message: `retention for ${r.subject}: the rule at ${earlier.at.file}:${earlier.at.line} covers the same items (keep ${earlier.keep}); keep one` });

@@ -2,6 +2,7 @@
 // an admin can act on: which key, where, and what was expected instead.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { policyFileSchema, policyTestFileSchema } from './schema.js';
+import { closest, didYouMean } from './suggest.js';
 import type { PolicyProblem, YamlSource } from './yaml-source.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
@@ -49,7 +50,7 @@ function describeAt(e: ErrorObject, source: YamlSource): PolicyProblem | undefin
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
       const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
-      return { ...source.locate(path, key), message: `${where(path)}: unknown key "${key}"; expected one of: ${allowed.join(', ')}` };
+      return { ...source.locate(path, key), message: `${where(path)}: unknown key "${key}"${didYouMean(key, allowed)}; expected one of: ${allowed.join(', ')}` };
     }
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
@@ -80,9 +81,21 @@ function describeAt(e: ErrorObject, source: YamlSource): PolicyProblem | undefin
 /** Located problems of one file against `validate`, each reported once. */
 export function schemaProblems(validate: ValidateFunction, value: unknown, source: YamlSource): SchemaProblem[] {
   if (validate(value)) return [];
+  const errors = validate.errors ?? [];
+  // "unknown key clasification (did you mean classification?)" already says that classification
+  // is missing; saying it twice would read as two problems.
+  const typos = new Set(
+    errors.flatMap((e) => {
+      if (e.keyword !== 'additionalProperties') return [];
+      const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+      const meant = closest((e.params as { additionalProperty: string }).additionalProperty, allowed);
+      return meant === undefined ? [] : [`${e.instancePath}\u0000${meant}`];
+    }),
+  );
   const seen = new Set<string>();
   const problems: SchemaProblem[] = [];
-  for (const e of validate.errors ?? []) {
+  for (const e of errors) {
+    if (e.keyword === 'required' && typos.has(`${e.instancePath}\u0000${(e.params as { missingProperty: string }).missingProperty}`)) continue;
     const p = describe(e, source);
     if (!p) continue;
     const key = `${p.line}:${p.column}:${p.message}`;

@@ -14,7 +14,13 @@ import type { AppAbility } from './compile.js';
 export interface ColumnSpec {
   /** A column name, optionally qualified (`posts.space_id`). */
   readonly column: string;
+  /**
+   * 'list' columns are text[] and must hold no NULL elements (give the table a CHECK
+   * `array_position(col, NULL) IS NULL`): `x = ANY('{a,NULL}')` is NULL rather than FALSE, and a
+   * deny's NOT would then hide a row that memory lets through.
+   */
   readonly kind: FieldKind;
+  /** The column itself may be NULL (a missing value, unequal to everything, as in memory). */
   readonly nullable?: boolean;
 }
 

@@ -47,9 +47,8 @@ describe('flurfunk policy (command line)', function () {
         [
           'flurfunk: The policy set is invalid:',
           `  ${FIXTURES}/broken/limits.yaml:4:3: YAML syntax: Implicit keys need to be on a single line`,
-          `  ${FIXTURES}/broken/spaces.yaml:13:15: space all-company moderate: unknown role "admins"; defined roles: employee, dpo, admin`,
-          `  ${FIXTURES}/broken/spaces.yaml:23:5: spaces.sales: "title" is missing`,
-          `  ${FIXTURES}/broken/spaces.yaml:23:5: spaces.sales: unknown key "titel"; expected one of: title, description, classification, read, post, moderate`,
+          `  ${FIXTURES}/broken/spaces.yaml:13:15: space all-company moderate: unknown role "admins" (did you mean "admin"?); defined roles: employee, dpo, admin`,
+          `  ${FIXTURES}/broken/spaces.yaml:23:5: spaces.sales: unknown key "titel" (did you mean "title"?); expected one of: title, description, classification, read, post, moderate`,
           '',
         ].join('\n'),
       );

@@ -70,16 +70,25 @@ describe('policy format', function () {
         // limits.yaml line 4 is "  commentLength 2000" (the colon is missing)
         'broken/limits.yaml:4:3: YAML syntax: Implicit keys need to be on a single line',
         // spaces.yaml line 13 is "    moderate: { roles: [admins] }": the list starts at column 15
-        'broken/spaces.yaml:13:15: space all-company moderate: unknown role "admins"; defined roles: employee, dpo, admin',
-        // spaces.yaml line 23 is "    titel: Vertrieb": the typo is both an unknown key and a missing title
-        'broken/spaces.yaml:23:5: spaces.sales: "title" is missing',
-        'broken/spaces.yaml:23:5: spaces.sales: unknown key "titel"; expected one of: title, description, classification, read, post, moderate',
+        'broken/spaces.yaml:13:15: space all-company moderate: unknown role "admins" (did you mean "admin"?); defined roles: employee, dpo, admin',
+        // spaces.yaml line 23 is "    titel: Vertrieb": one problem, not also "title is missing"
+        'broken/spaces.yaml:23:5: spaces.sales: unknown key "titel" (did you mean "title"?); expected one of: title, description, classification, read, post, moderate',
       ]);
     });
 
     it('refuses an unknown key in a rule, at the key', function () {
       const files = { ...shipped, 'extra.yaml': yaml('rules:', '  - role: employee', '    allow: react', '    subject: Post', '    wehn: { topics: announcements }') };
-      expect(problemsOf(files)).to.deep.equal(['extra.yaml:5:5: rules[0]: unknown key "wehn"; expected one of: role, group, allow, deny, subject, when, because']);
+      expect(problemsOf(files)).to.deep.equal(['extra.yaml:5:5: rules[0]: unknown key "wehn" (did you mean "when"?); expected one of: role, group, allow, deny, subject, when, because']);
+    });
+
+    it('suggests a name only when one is close: a stray key and a missing key stay two problems', function () {
+      const files = { ...shipped, 'extra.yaml': yaml('spaces:', '  lab:', '    classification: internal', '    read: { roles: [employe] }', '    colour: blue') };
+      expect(problemsOf(files)).to.deep.equal([
+        'extra.yaml:3:5: spaces.lab: "title" is missing',
+        'extra.yaml:5:5: spaces.lab: unknown key "colour"; expected one of: title, description, classification, read, post, moderate',
+      ]);
+      const role = { ...shipped, 'extra.yaml': yaml('spaces:', '  lab:', '    title: Lab', '    classification: internal', '    read: { roles: [employe] }') };
+      expect(problemsOf(role)).to.deep.equal(['extra.yaml:5:11: space lab read: unknown role "employe" (did you mean "employee"?); defined roles: employee, dpo, admin']);
     });
 
     it('refuses a `when` field that the subject does not have, and accepts the catalogue field', function () {
