@@ -18,7 +18,18 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly publicUrl: string;
-  readonly oidc: { readonly issuer?: string; readonly clientId?: string; readonly clientSecret?: string; readonly groupsClaim: string };
+  readonly oidc: {
+    readonly issuer?: string;
+    readonly clientId?: string;
+    readonly clientSecret?: string;
+    /** Unset: the policy's claims.groups decides. */
+    readonly groupsClaim?: string;
+    readonly scopes: string;
+    readonly apiAudience: string;
+    /** The development provider's demo users (used only when no issuer is set). */
+    readonly devUsersFile: string;
+  };
+  readonly sessions: { readonly idleMinutes: number; readonly maxHours: number };
   readonly tls: { readonly cert: string; readonly key: string } | undefined;
   readonly keys: { readonly installationKeyFile: string; readonly signingKeyFile: string; readonly signingCertFile: string };
   readonly checkpoints: { readonly file: string; readonly everyEvents: number; readonly intervalSeconds: number };
@@ -115,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = (raw.NODE_ENV ?? 'development') as Config['env'];
   const dataDir = path.resolve(raw.FLURFUNK_DATA_DIR ?? './data');
   const port = Number(raw.PORT ?? '3000');
+  const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   const inData = (...parts: string[]) => path.join(dataDir, ...parts);
   const config: Config = {
     env: nodeEnv,
@@ -125,8 +137,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policyDir: path.resolve(raw.POLICY_DIR ?? './policies'),
     host: raw.HOST ?? (nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1'),
     port,
-    publicUrl: (raw.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
-    oidc: { issuer: raw.OIDC_ISSUER, clientId: raw.OIDC_CLIENT_ID, clientSecret: raw.OIDC_CLIENT_SECRET, groupsClaim: raw.OIDC_GROUPS_CLAIM ?? 'groups' },
+    publicUrl,
+    oidc: {
+      issuer: raw.OIDC_ISSUER,
+      clientId: raw.OIDC_CLIENT_ID,
+      clientSecret: raw.OIDC_CLIENT_SECRET,
+      groupsClaim: raw.OIDC_GROUPS_CLAIM,
+      scopes: raw.OIDC_SCOPES ?? 'openid profile email',
+      apiAudience: raw.OIDC_API_AUDIENCE ?? `${publicUrl}/api`,
+      devUsersFile: path.resolve(raw.FLURFUNK_DEV_USERS ?? './dev/demo-users.yaml'),
+    },
+    sessions: { idleMinutes: Number(raw.SESSION_IDLE_MINUTES ?? '120'), maxHours: Number(raw.SESSION_MAX_HOURS ?? '12') },
     tls: raw.TLS_CERT !== undefined && raw.TLS_KEY !== undefined ? { cert: path.resolve(raw.TLS_CERT), key: path.resolve(raw.TLS_KEY) } : undefined,
     keys: {
       installationKeyFile: path.resolve(raw.FLURFUNK_INSTALLATION_KEY_FILE ?? inData('keys', 'installation.key')),

@@ -5,13 +5,18 @@ import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Runtime } from '../runtime.js';
+import { DEV_ISSUER_PATH, type Identity } from '../identity/identity.js';
+import { authRoutes } from './auth-routes.js';
+import { authenticate, requireCsrf } from './authenticate.js';
+import { Cookies } from './cookies.js';
 import { healthRoutes, type Lifecycle } from './health-routes.js';
+import { meRoutes } from './me-routes.js';
 import { openApiDocument } from './openapi.js';
 import { errorHandler, notFound } from './problem.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function createApp(runtime: Runtime, lifecycle: Lifecycle): express.Express {
+export function createApp(runtime: Runtime, lifecycle: Lifecycle, identity: Identity): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -34,18 +39,34 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle): express.Expre
     }),
   );
   const https = runtime.config.publicUrl.startsWith('https:');
+  const publicOrigin = new URL(runtime.config.publicUrl).origin;
+  // Sign-out is a form post answered by a redirect to the identity provider; browsers apply
+  // form-action to that redirect, so the provider's origin must be allowed too.
+  const formAction = ["'self'", ...(identity.rp.issuer.startsWith(publicOrigin) ? [] : [new URL(identity.rp.issuer).origin])];
   app.use(
     helmet({
       strictTransportSecurity: https,
-      // Upgrading requests on a plain-http installation would break every link to it.
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+      contentSecurityPolicy: {
+        directives: {
+          // Upgrading requests on a plain-http installation would break every link to it.
+          upgradeInsecureRequests: https ? [] : null,
+          formAction,
+        },
+      },
     }),
   );
+  // The development provider parses its own requests; it is mounted before any body parser.
+  if (identity.devProvider) app.use(DEV_ISSUER_PATH, identity.devProvider.router);
   app.use(express.json({ limit: '1mb' }));
+  const cookies = new Cookies(https);
+  app.use(authenticate(identity, cookies));
   app.use(healthRoutes(runtime, lifecycle));
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
+  app.use(authRoutes(runtime, identity, cookies));
+  app.use('/api', requireCsrf(publicOrigin));
+  app.use(meRoutes(runtime));
   app.use(notFound);
   app.use(errorHandler);
   return app;

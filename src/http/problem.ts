@@ -24,6 +24,8 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
 
 const titles: Record<number, string> = {
   400: 'Bad request',
+  401: 'Sign-in required',
+  403: 'Forbidden',
   404: 'Not found',
   409: 'Conflict',
   500: 'Internal server error',

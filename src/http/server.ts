@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../runtime.js';
+import { startIdentity } from '../identity/identity.js';
 import { createApp } from './app.js';
 import type { Lifecycle } from './health-routes.js';
 
@@ -21,18 +22,24 @@ export interface RunningServer {
 export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const { config, logger } = runtime;
   const lifecycle: Lifecycle = { draining: false };
-  const app = createApp(runtime, lifecycle);
+  const identity = await startIdentity(runtime);
+  const app = createApp(runtime, lifecycle, identity);
   const server = config.tls
     ? https.createServer({ cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) }, app)
     : http.createServer(app);
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    await identity.close();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, publicUrl: config.publicUrl, database: runtime.db.kind, location: runtime.db.location }, 'Flurfunk is listening');
@@ -51,6 +58,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
           // Requests still running after the grace period are cut off rather than waited for.
           setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         });
+        await identity.close();
         await runtime.close();
         logger.info('shutdown complete');
       })();

@@ -69,7 +69,7 @@ export function rolesOf(set: PolicySet, id: string, groups: readonly string[]): 
     .sort();
 }
 
-function claimAt(claims: Record<string, unknown>, path: string): unknown {
+export function claimAt(claims: Record<string, unknown>, path: string): unknown {
   if (Object.hasOwn(claims, path)) return claims[path];
   return path.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), claims);
 }

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { createApp } from '../../src/http/app.js';
+import { startIdentity } from '../../src/identity/identity.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import { openApiDocument } from '../../src/http/openapi.js';
 import { createWorld, type World } from '../support/world.js';
@@ -14,7 +15,7 @@ describe('HTTP server', function () {
   let server: RunningServer;
   before(async function () {
     world = await createWorld({ PORT: '0' });
-    server = await startServer(await world.start());
+    server = await startServer(await world.start({ policy: { watch: false } }));
   });
   after(async function () {
     await server.shutdown('test finished');
@@ -34,9 +35,10 @@ describe('HTTP server', function () {
   }
 
   it('reports readiness with the database kind and chain head', async function () {
-    await world.runtime.store.append('s', [{ type: 'A', data: {} }], { expectedVersion: 0, actor: 'u' });
+    const appended = await world.runtime.store.append('s', [{ type: 'A', data: {} }], { expectedVersion: 0, actor: 'u' });
     const res = await fetch(`${server.url}/readyz`);
-    expect(await res.json()).to.deep.equal({ status: 'ready', database: world.runtime.db.kind, head: 1, policyVersion: null });
+    // The policy's activation is the first event; the append above comes after it.
+    expect(await res.json()).to.deep.equal({ status: 'ready', database: world.runtime.db.kind, head: appended.events[0]!.position, policyVersion: world.runtime.policy!.version });
   });
 
   it('answers unknown paths with a 404 problem carrying the request id it was given', async function () {
@@ -68,7 +70,8 @@ describe('HTTP server', function () {
   });
 
   it('reports not ready (503 problem) while draining, so load balancers stop sending work', async function () {
-    const app = createApp(world.runtime, { draining: true });
+    const identity = await startIdentity(world.runtime);
+    const app = createApp(world.runtime, { draining: true }, identity);
     const listener = http.createServer(app).listen(0, '127.0.0.1');
     await once(listener, 'listening');
     try {
@@ -77,12 +80,13 @@ describe('HTTP server', function () {
       expect(await res.json()).to.include({ type: 'urn:flurfunk:problem:draining', detail: 'Shutting down.' });
     } finally {
       listener.close();
+      await identity.close();
     }
   });
 
   it('stops accepting connections once shut down', async function () {
     const other = await createWorld({ PORT: '0' });
-    const running = await startServer(await other.start());
+    const running = await startServer(await other.start({ policy: { watch: false } }));
     await running.shutdown('test');
     const err = await fetch(`${running.url}/readyz`).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(Error);
