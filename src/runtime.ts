@@ -19,6 +19,8 @@ export interface Runtime {
   readonly db: Database;
   readonly store: EventStore;
   readonly signingKey: SigningKey;
+  /** The time as the runtime sees it (tests move it). */
+  readonly clock: () => Date;
   /** The policy that decides; present when started with `policy` (the server). */
   readonly policy: ActivePolicy | undefined;
   close(): Promise<void>;
@@ -55,6 +57,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     const wakeup = new Wakeup(db.knex, connectionString ? () => dedicatedClient(connectionString) : undefined, logger);
     const store = new EventStore({ knex: db.knex, dataKeys: new DataKeys(installationKey.key), wakeup, checkpointer, logger, clock });
     let policy: ActivePolicy | undefined;
+    let closing: Promise<void> | undefined;
     if (options.policy) {
       try {
         policy = await ActivePolicy.start({ store, dir: config.policyDir, logger, clock, watch: options.policy.watch });
@@ -69,14 +72,19 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       db,
       store,
       signingKey,
+      clock,
       policy,
-      async close() {
-        try {
-          await policy?.close();
-          await store.close();
-        } finally {
-          await db.close();
-        }
+      // Idempotent: the server's shutdown and its owner may both close it.
+      close() {
+        closing ??= (async () => {
+          try {
+            await policy?.close();
+            await store.close();
+          } finally {
+            await db.close();
+          }
+        })();
+        return closing;
       },
     };
   } catch (err) {

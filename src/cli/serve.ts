@@ -1,11 +1,13 @@
 // `flurfunk serve`: start the runtime and the HTTP server; shut down gracefully on signals.
 import { loadConfig } from '../config/config.js';
 import { startServer } from '../http/server.js';
+import { assertSignInConfigured } from '../identity/identity.js';
 import { createLogger } from '../log/logger.js';
 import { startRuntime } from '../runtime.js';
 
 export async function serveCommand(): Promise<void> {
   const config = loadConfig();
+  assertSignInConfigured(config);
   const logger = createLogger(config.logLevel);
   const runtime = await startRuntime(config, logger, { migrate: true, policy: { watch: true } });
   let server;

@@ -39,9 +39,73 @@ export const openApiDocument = {
         responses: { '200': { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } } },
       },
     },
+    '/auth/login': {
+      get: {
+        operationId: 'signIn',
+        summary: 'Start a browser sign-in: redirects to the identity provider (authorization code flow with PKCE, state and nonce)',
+        parameters: [{ name: 'returnTo', in: 'query', required: false, description: 'A path on this site to come back to after sign-in; anything else is replaced by "/"', schema: { type: 'string' } }],
+        responses: {
+          '302': { description: 'To the identity provider; sets the short-lived login cookie' },
+          '503': problem,
+        },
+      },
+    },
+    '/auth/callback': {
+      get: {
+        operationId: 'signInCallback',
+        summary: 'Where the identity provider sends the browser back (register PUBLIC_URL + /auth/callback as redirect URI)',
+        responses: {
+          '303': { description: 'Signed in: a new session cookie, and on to returnTo' },
+          '400': { description: 'Sign-in refused (state, code or ID token not acceptable); recorded as SignInFailed', content: { 'text/html': { schema: { type: 'string' } } } },
+        },
+      },
+    },
+    '/auth/logout': {
+      post: {
+        operationId: 'signOut',
+        summary: 'End the session (needs X-CSRF-Token, or a csrfToken form field); then the provider’s own sign-out when it offers RP-initiated logout',
+        responses: {
+          '200': { description: 'Signed out (Accept: application/json)', content: { 'application/json': { schema: { $ref: '#/components/schemas/SignedOut' } } } },
+          '303': { description: 'Signed out: on to the provider’s sign-out page, or "/"' },
+          '401': problem,
+          '403': problem,
+        },
+      },
+    },
+    '/api/me': {
+      get: {
+        operationId: 'me',
+        summary: 'The caller under the active policy: id, name, email, directory groups, roles; for a browser session also the CSRF token',
+        security: [{ session: [] }, { bearer: [] }],
+        responses: {
+          '200': { description: 'Signed in', content: { 'application/json': { schema: { $ref: '#/components/schemas/Me' } } } },
+          '401': problem,
+        },
+      },
+    },
   },
   components: {
+    securitySchemes: {
+      session: { type: 'apiKey', in: 'cookie', name: 'flurfunk_session', description: '__Host-flurfunk_session when PUBLIC_URL is https. State-changing requests also need the X-CSRF-Token header.' },
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from the identity provider with the audience OIDC_API_AUDIENCE' },
+    },
     schemas: {
+      Me: {
+        type: 'object',
+        required: ['id', 'name', 'email', 'groups', 'roles', 'policyVersion', 'via'],
+        properties: {
+          id: { type: 'string' },
+          name: { type: ['string', 'null'] },
+          email: { type: ['string', 'null'] },
+          groups: { type: 'array', items: { type: 'string' }, description: 'Directory groups, named as in the policy files' },
+          roles: { type: 'array', items: { type: 'string' } },
+          policyVersion: { type: ['string', 'null'] },
+          via: { enum: ['session', 'bearer'] },
+          csrfToken: { type: 'string', description: 'Browser sessions only: send it as X-CSRF-Token with every state-changing request' },
+          session: { type: 'object', properties: { signedInAt: { type: 'string', format: 'date-time' }, expiresAt: { type: 'string', format: 'date-time' } } },
+        },
+      },
+      SignedOut: { type: 'object', required: ['signedOut', 'next'], properties: { signedOut: { const: true }, next: { type: 'string', description: 'Where the browser goes next: the provider’s sign-out, or "/"' } } },
       Status: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } },
       Readiness: {
         type: 'object',

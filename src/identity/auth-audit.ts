@@ -1,7 +1,7 @@
 // The audit trail of sign-in: refused sign-ins and rejected bearer tokens go to the stream
 // `auth` (no person is known for them), sign-outs and expired sessions to the person's stream.
-// Refusals are what an attacker can cause at will, so each kind from one address is recorded
-// at most once a minute (with the count it stood for); the log has every one.
+// Refusals are what an attacker can cause at will, so of each kind from one address the first
+// few a minute are recorded and the rest counted into the next recorded one; the log has all.
 import type { EventStore } from '../events/event-store.js';
 import type { Logger } from '../log/logger.js';
 import type { Session } from './sessions.js';
@@ -9,6 +9,7 @@ import { userStream } from './user-directory.js';
 
 export const AUTH_STREAM = 'auth';
 const THROTTLE_MS = 60_000;
+const BURST = 5;
 const THROTTLE_KEYS = 10_000;
 
 export interface RequestFacts {
@@ -17,8 +18,8 @@ export interface RequestFacts {
 }
 
 export class AuthAudit {
-  /** key → the time of the last recorded event and the refusals suppressed since. */
-  private readonly recent = new Map<string, { at: number; suppressed: number }>();
+  /** key → when its minute began, the events recorded in it, and the refusals suppressed. */
+  private readonly recent = new Map<string, { since: number; recorded: number; suppressed: number }>();
 
   constructor(
     private readonly store: EventStore,
@@ -52,16 +53,22 @@ export class AuthAudit {
   private async refusal(type: 'SignInFailed' | 'TokenRejected', reason: string, request: RequestFacts): Promise<void> {
     const key = `${type}|${reason}|${request.remoteAddress ?? ''}`;
     const now = this.clock().getTime();
-    const last = this.recent.get(key);
-    if (last && now - last.at < THROTTLE_MS) {
-      last.suppressed++;
+    let window = this.recent.get(key);
+    if (!window || now - window.since >= THROTTLE_MS) {
+      if (this.recent.size >= THROTTLE_KEYS) this.recent.clear();
+      window = { since: now, recorded: 0, suppressed: window?.suppressed ?? 0 };
+      this.recent.set(key, window);
+    }
+    if (window.recorded >= BURST) {
+      window.suppressed++;
       return;
     }
-    if (this.recent.size >= THROTTLE_KEYS) this.recent.clear();
-    this.recent.set(key, { at: now, suppressed: 0 });
+    window.recorded++;
+    const suppressed = window.suppressed;
+    window.suppressed = 0;
     await this.store.append(
       AUTH_STREAM,
-      [{ type, data: { reason, alsoSince: last?.suppressed ?? 0 }, personal: { remoteAddress: request.remoteAddress ?? null } }],
+      [{ type, data: { reason, suppressedBefore: suppressed }, personal: { remoteAddress: request.remoteAddress ?? null } }],
       this.context('anonymous', request),
     );
   }

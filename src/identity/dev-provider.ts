@@ -10,7 +10,7 @@
 // the person's directory groups in it.
 import crypto from 'node:crypto';
 import express from 'express';
-import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration } from 'oidc-provider';
 import type { DevProviderSecrets } from './dev-provider-secrets.js';
 import { errorPage, loggedOutPage, loginPage, logoutPage } from './dev-pages.js';
 import type { DemoUser } from './dev-users.js';
@@ -19,7 +19,6 @@ export const WEB_CLIENT_ID = 'flurfunk';
 export const CLI_CLIENT_ID = 'flurfunk-cli';
 /** Where native clients may receive their code (RFC 8252 loopback; any port). */
 export const CLI_REDIRECT_URI = 'http://127.0.0.1/callback';
-const SCOPES = 'openid profile email offline_access';
 
 export interface DevProviderOptions {
   /** The issuer URL, including the mount path (e.g. http://localhost:3000/oidc). */
@@ -64,7 +63,7 @@ export function createDevProvider(options: DevProviderOptions): DevProvider {
     // Groups ride on the profile scope, as directory mappers usually set it up (Keycloak's
     // group mapper, ADFS claim rules), so a relying party asking the standard scopes gets them.
     claims: { openid: ['sub'], profile: ['name', 'groups'], email: ['email'] },
-    scopes: ['openid', 'offline_access', 'api'],
+    scopes: ['openid', 'offline_access'],
     pkce: { required: () => true },
     findAccount: (_ctx, id) => {
       const user = users.get(id);
@@ -75,23 +74,6 @@ export function createDevProvider(options: DevProviderOptions): DevProvider {
     extraTokenClaims: (_ctx, token) => {
       const user = 'accountId' in token && typeof token.accountId === 'string' ? users.get(token.accountId) : undefined;
       return user ? { groups: [...user.groups], name: user.name, email: user.email } : undefined;
-    },
-    // Both clients belong to the installation: no consent screen, as with a company's own apps.
-    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
-      const session = ctx.oidc.session;
-      const client = ctx.oidc.client;
-      if (!session?.accountId || !client) return undefined;
-      const existing = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
-      if (existing) {
-        const grant = await ctx.oidc.provider.Grant.find(existing);
-        if (grant) return grant;
-      }
-      const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
-      grant.addOIDCScope(SCOPES);
-      grant.addOIDCClaims(['name', 'email', 'groups']);
-      grant.addResourceScope(apiAudience, 'api');
-      await grant.save();
-      return grant;
     },
     features: {
       devInteractions: { enabled: false },
@@ -127,6 +109,23 @@ export function createDevProvider(options: DevProviderOptions): DevProvider {
   return { provider, router: interactionRouter(provider, users) };
 }
 
+type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/**
+ * Both clients belong to the installation, so there is no consent screen (as with a company's
+ * own apps): whatever the client asked for and the provider found missing is granted.
+ */
+async function grantAll(provider: Provider, details: Interaction): Promise<string> {
+  const accountId = details.session?.accountId;
+  if (!accountId) throw new Error('consent without a signed-in account');
+  const grant = (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ?? new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+  const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
+  return grant.save();
+}
+
 function sameSecret(a: string, b: string): boolean {
   const ha = crypto.createHash('sha256').update(a).digest();
   const hb = crypto.createHash('sha256').update(b).digest();
@@ -141,9 +140,8 @@ function interactionRouter(provider: Provider, users: ReadonlyMap<string, DemoUs
   router.get('/interaction/:uid', async (req, res, next) => {
     try {
       const details = await provider.interactionDetails(req, res);
-      if (details.prompt.name !== 'login') {
-        // Consent is granted by loadExistingGrant; any other prompt continues the flow.
-        await provider.interactionFinished(req, res, {}, { mergeWithLastSubmission: true });
+      if (details.prompt.name === 'consent') {
+        await provider.interactionFinished(req, res, { consent: { grantId: await grantAll(provider, details) } }, { mergeWithLastSubmission: true });
         return;
       }
       res.type('html').send(loginPage({ action: `${req.baseUrl}/interaction/${details.uid}/login`, client: String(details.params.client_id), users: names }));

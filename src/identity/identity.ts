@@ -1,6 +1,7 @@
 // Sign-in as one part of the running server: the relying party (for the configured provider, or
 // the development provider Flurfunk starts itself when none is configured outside production),
 // browser sessions, bearer-token checks, the user directory and the audit of it all.
+import type { Config } from '../config/config.js';
 import { ConfigError } from '../errors.js';
 import { identityFromClaims, type Principal } from '../policy/principal.js';
 import type { ClaimNames } from '../policy/model.js';
@@ -33,22 +34,28 @@ export interface Identity {
   close(): Promise<void>;
 }
 
+/** Production needs a real identity provider: refuse before anything else starts. */
+export function assertSignInConfigured(config: Config): void {
+  if (!config.oidc.issuer && config.env === 'production') {
+    throw new ConfigError([
+      'OIDC_ISSUER: expected to be set when NODE_ENV=production (with OIDC_CLIENT_ID and OIDC_CLIENT_SECRET); the development identity provider never runs in production',
+    ]);
+  }
+}
+
 export async function startIdentity(runtime: Runtime): Promise<Identity> {
   const { config, logger, store, db } = runtime;
   const policy = runtime.policy;
   if (!policy) throw new Error('sign-in needs the active policy: start the runtime with `policy`');
-  const clock = () => new Date();
+  const clock = runtime.clock;
 
   let devProvider: DevProvider | undefined;
   let rp: RelyingParty;
   const redirectUri = `${config.publicUrl}/auth/callback`;
   if (config.oidc.issuer) {
     rp = new RelyingParty({ issuer: config.oidc.issuer, clientId: config.oidc.clientId!, clientSecret: config.oidc.clientSecret, redirectUri, scopes: config.oidc.scopes });
-  } else if (config.env === 'production') {
-    throw new ConfigError([
-      'OIDC_ISSUER: expected to be set when NODE_ENV=production (with OIDC_CLIENT_ID and OIDC_CLIENT_SECRET); the development identity provider never runs in production',
-    ]);
   } else {
+    assertSignInConfigured(config);
     const issuer = `${config.publicUrl}${DEV_ISSUER_PATH}`;
     const secrets = await loadOrCreateDevSecrets(config.dataDir);
     devProvider = createDevProvider({ issuer, publicUrl: config.publicUrl, apiAudience: config.oidc.apiAudience, users: loadDemoUsers(config.oidc.devUsersFile), secrets });

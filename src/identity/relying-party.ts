@@ -1,6 +1,7 @@
 // Flurfunk as an OpenID Connect relying party (openid-client): discovery from the issuer,
 // the authorization code flow with PKCE (S256), state and nonce, the ID token checked by
-// openid-client (signature against the issuer's keys, issuer, audience, expiry, nonce), and
+// openid-client (signature against the issuer's published keys, issuer, audience, expiry,
+// nonce), and
 // userinfo merged in for claims the ID token lacks. Discovery happens on first use and is
 // retried after a failure, so Flurfunk starts while the identity provider is briefly away.
 import * as oidc from 'openid-client';
@@ -65,9 +66,12 @@ export class RelyingParty {
   async config(): Promise<oidc.Configuration> {
     if (!this.configuration) {
       const url = new URL(this.options.issuer);
-      const local = url.protocol === 'http:';
+      // The token endpoint answers over TLS, so OpenID Connect lets a client skip the ID
+      // token's signature; Flurfunk checks it anyway: the audit trail's "who signed in" then
+      // rests on the provider's signature, not only on the connection it came over.
+      const execute = [oidc.enableNonRepudiationChecks, ...(url.protocol === 'http:' ? [oidc.allowInsecureRequests] : [])];
       this.configuration = oidc
-        .discovery(url, this.options.clientId, this.options.clientSecret, undefined, local ? { execute: [oidc.allowInsecureRequests] } : undefined)
+        .discovery(url, this.options.clientId, this.options.clientSecret, undefined, { execute })
         .catch((err: unknown) => {
           this.configuration = undefined;
           throw new SignInError('provider_unreachable', err instanceof Error ? (((err as { code?: string }).code ?? err.message).slice(0, 200)) : 'discovery failed');
@@ -130,22 +134,28 @@ export class RelyingParty {
   }
 }
 
-/** Maps openid-client's and oauth4webapi's errors to the reasons the audit trail names. */
+/**
+ * Maps openid-client's and oauth4webapi's errors to the reasons the audit trail names. The
+ * library wraps the specific failure ("unexpected JWT "nonce" claim value", "JWT signature
+ * verification failed") as the cause of a generic one; both messages are read.
+ */
 function classify(err: unknown, fallback: SignInFailure = 'id_token_invalid'): SignInError {
   if (err instanceof oidc.AuthorizationResponseError) return new SignInError('provider_error', err.error);
   if (err instanceof oidc.ResponseBodyError) return new SignInError(err.error === 'invalid_grant' ? 'code_rejected' : 'provider_error', err.error);
-  const e = err as { code?: string; message?: string; cause?: unknown; name?: string };
-  const code = e.code ?? e.name ?? 'error';
-  const message = e.message ?? '';
-  const claim = typeof e.cause === 'object' && e.cause !== null ? (e.cause as { claim?: unknown }).claim : undefined;
-  if (code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') return new SignInError('id_token_expired', code);
-  if (code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' || code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
-    if (claim === 'nonce' || /nonce/.test(message)) return new SignInError('nonce_mismatch', code);
-    if (claim === 'iss' || /"iss"/.test(message)) return new SignInError('issuer_mismatch', code);
-    if (claim === 'aud' || claim === 'azp' || /"aud"|"azp"/.test(message)) return new SignInError('audience_mismatch', code);
-  }
-  if (/signature/i.test(message) || code === 'OAUTH_KEY_SELECTION_FAILED') return new SignInError('id_token_signature_invalid', code);
-  if (/"alg"|algorithm/i.test(message)) return new SignInError('id_token_alg_rejected', code);
-  if (code === 'ECONNREFUSED' || /fetch failed/.test(message)) return new SignInError('provider_unreachable', code);
-  return new SignInError(fallback, `${code}: ${message}`.slice(0, 200));
+  const e = err as { code?: string; message?: string; cause?: { message?: unknown } };
+  const code = e.code ?? 'error';
+  const inner = typeof e.cause?.message === 'string' ? e.cause.message : '';
+  const text = `${e.message ?? ''} ${inner}`;
+  const detail = `${code}: ${inner || e.message || ''}`.slice(0, 200);
+  const rules: [RegExp, SignInFailure][] = [
+    [/"nonce"/, 'nonce_mismatch'],
+    [/"iss"/, 'issuer_mismatch'],
+    [/"aud"|"azp"/, 'audience_mismatch'],
+    [/"exp"|"iat"|"nbf"|"auth_time"|timestamp/i, 'id_token_expired'],
+    [/signature/i, 'id_token_signature_invalid'],
+    [/"alg"|algorithm/i, 'id_token_alg_rejected'],
+    [/fetch failed|ECONNREFUSED|ENOTFOUND|timeout/i, 'provider_unreachable'],
+  ];
+  if (code === 'OAUTH_KEY_SELECTION_FAILED') return new SignInError('id_token_signature_invalid', detail);
+  return new SignInError(rules.find(([pattern]) => pattern.test(text))?.[1] ?? fallback, detail);
 }

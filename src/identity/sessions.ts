@@ -107,8 +107,8 @@ export class Sessions {
     const why = now >= session.expiresAt.getTime() ? 'absolute' : now - session.lastSeenAt.getTime() >= this.idleMs ? 'idle' : undefined;
     if (why) {
       // Whoever deletes the row reports the expiry: one event even with several processes.
-      const deleted = await this.knex('sessions').where({ id_hash: hash(token) }).delete();
-      return deleted > 0 ? { status: 'expired', session, why } : { status: 'none' };
+      const deleted = await this.knex('sessions').where({ id_hash: hash(token) }).delete().returning('handle');
+      return deleted.length > 0 ? { status: 'expired', session, why } : { status: 'none' };
     }
     if (now - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
       await this.knex('sessions').where({ id_hash: hash(token) }).update({ last_seen_at: new Date(now) });

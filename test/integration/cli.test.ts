@@ -31,6 +31,8 @@ describe('flurfunk command line', function () {
     ['a DATABASE_URL of another kind', { DATABASE_URL: 'mysql://db/flurfunk' }, /DATABASE_URL: expected a postgres:\/\//],
     ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, /LOG_LEVEL: expected one of fatal, error/],
     ['TLS_CERT without TLS_KEY', { TLS_CERT: '/etc/cert.pem' }, /TLS_KEY: expected to be set together with TLS_CERT/],
+    ['NODE_ENV=production and no OIDC_ISSUER', { NODE_ENV: 'production' }, /OIDC_ISSUER: expected to be set when NODE_ENV=production.*development identity provider never runs in production/],
+    ['OIDC_SCOPES without openid', { OIDC_SCOPES: 'profile email' }, /OIDC_SCOPES: expected the space-separated scopes/],
   ];
   for (const [label, env, message] of badConfigs) {
     it(`refuses to serve with ${label}: exit 2, naming the variable`, async function () {

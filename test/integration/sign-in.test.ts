@@ -1,0 +1,242 @@
+// Sign-in as a browser does it, against the development provider over real HTTP: the code flow
+// with a cookie jar, /api/me, sign-out, sessions across a restart, CSRF, timeouts, returnTo,
+// and the events each step leaves in the audit trail.
+import { expect } from 'chai';
+import { spaceAudience } from '../../src/policy/audience.js';
+import { recordSignIn } from '../../src/identity/user-directory.js';
+import type { RecordedEvent } from '../../src/events/types.js';
+import { Browser, formAction, hiddenFields, signIn } from '../support/browser.js';
+import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
+import { createWorld } from '../support/world.js';
+
+interface Me {
+  id: string;
+  name: string;
+  email: string;
+  groups: string[];
+  roles: string[];
+  csrfToken: string;
+  via: string;
+}
+
+async function me(browser: Browser, base: string): Promise<{ status: number; body: Me }> {
+  const res = await browser.request(`${base}/api/me`);
+  return { status: res.status, body: (await res.json()) as Me };
+}
+
+async function eventsOf(t: TestServer, stream: string): Promise<RecordedEvent[]> {
+  return t.world.runtime.store.readStream(stream);
+}
+
+async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('sign-in through the development provider', function () {
+  let offsetMs = 0;
+  let t: TestServer;
+  before(async function () {
+    t = await startFlurfunk({ SESSION_IDLE_MINUTES: '30', SESSION_MAX_HOURS: '2' }, { clock: () => new Date(Date.now() + offsetMs) });
+  });
+  after(async function () {
+    await t.stop();
+  });
+  afterEach(function () {
+    offsetMs = 0;
+  });
+
+  it('code flow → session → /api/me with id, name and normalized groups → sign-out ends it', async function () {
+    const browser = new Browser();
+    const { res, url } = await signIn(browser, t.base, 'ada');
+    expect(url).to.equal(`${t.base}/`);
+    expect(res.status).to.equal(404); // no web UI yet at "/"
+    // The way there: Flurfunk → provider → login form → provider → Flurfunk's callback.
+    expect(browser.hops.map((h) => new URL(h.url).pathname)).to.include.members(['/auth/login', '/oidc/auth', '/auth/callback']);
+
+    const session = await browser.cookie(t.base, 'flurfunk_session');
+    expect(session).to.be.a('string');
+    const cookieHeader = browser.hops.length > 0 ? (await browser.jar.getCookies(t.base)).find((c) => c.key === 'flurfunk_session')! : undefined;
+    expect(cookieHeader?.httpOnly).to.equal(true);
+    expect(cookieHeader?.sameSite).to.equal('lax');
+    expect(cookieHeader?.secure).to.equal(false); // http://127.0.0.1: Secure would drop it
+
+    const { status, body } = await me(browser, t.base);
+    expect(status).to.equal(200);
+    // ada's provider sends "GG-Alle" and an LDAP DN; the policy names the CN.
+    expect(body).to.include({ id: 'ada', name: 'Ada Berger', email: 'ada.berger@flurfunk.example', via: 'session' });
+    expect(body.groups).to.deep.equal(['GG-Alle', 'GG-Apollo']);
+    expect(body.roles).to.deep.equal(['employee']);
+
+    const signedIn = await eventsOf(t, 'user:ada');
+    expect(signedIn.map((e) => e.type)).to.deep.equal(['UserSignedIn', 'UserProfileChanged', 'UserGroupsChanged']);
+    expect(signedIn[0]!.data).to.include({ userId: 'ada', first: true });
+    expect(signedIn[0]!.actor).to.equal('ada');
+    expect(signedIn[0]!.policyVersion).to.equal(t.world.runtime.policy!.version);
+    expect(signedIn[2]!.data.groups).to.deep.equal(['CN=GG-Apollo,OU=Groups,DC=acme,DC=local', 'GG-Alle']);
+    // Name and email are sealed personal content, not clear data.
+    expect(JSON.stringify(signedIn[1]!.data)).to.not.include('Ada');
+    expect(await t.world.runtime.store.personal(signedIn[1]!)).to.deep.equal({ state: 'present', value: { name: 'Ada Berger', email: 'ada.berger@flurfunk.example' } });
+
+    const out = await browser.request(`${t.base}/auth/logout`, { method: 'POST', headers: { 'X-CSRF-Token': body.csrfToken, accept: 'application/json' } });
+    expect(out.status).to.equal(200);
+    const answer = (await out.json()) as { signedOut: boolean; next: string };
+    expect(answer.signedOut).to.equal(true);
+    // The provider offers RP-initiated logout: the browser goes on to end that session too.
+    expect(answer.next).to.match(new RegExp(`^${t.base}/oidc/session/end\\?`));
+    expect(new URL(answer.next).searchParams.get('post_logout_redirect_uri')).to.equal(`${t.base}/`);
+    expect((await me(browser, t.base)).status).to.equal(401);
+    const ended = await eventsOf(t, 'user:ada');
+    expect(ended.at(-1)).to.deep.include({ type: 'UserSignedOut' });
+    expect(ended.at(-1)!.data).to.deep.equal({ userId: 'ada', session: signedIn[0]!.data.session });
+
+    // …and the provider's own sign-out page works under Flurfunk's CSP (a plain form, no script).
+    const page = await browser.follow(answer.next);
+    expect(page.res.status).to.equal(200);
+    const html = await page.res.text();
+    expect(html).to.not.include('<script');
+    const done = await browser.submit(formAction(html, page.url), { ...hiddenFields(html), logout: 'yes' });
+    expect(done.url).to.equal(`${t.base}/`);
+  });
+
+  it('answers /api/me without a session with 401 problem+json', async function () {
+    const res = await fetch(`${t.base}/api/me`);
+    expect(res.status).to.equal(401);
+    expect(res.headers.get('content-type')).to.match(/^application\/problem\+json/);
+    expect(await res.json()).to.include({ status: 401, type: 'urn:flurfunk:problem:sign_in_required' });
+  });
+
+  it('refuses a wrong password at the provider: no session, the form again', async function () {
+    const browser = new Browser();
+    const start = await browser.follow(`${t.base}/auth/login`);
+    const wrong = await browser.submit(formAction(await start.res.text(), start.url), { username: 'ada', password: 'nope' });
+    expect(wrong.res.status).to.equal(401);
+    expect(await wrong.res.text()).to.include('Benutzername oder Passwort falsch');
+    expect(await browser.cookie(t.base, 'flurfunk_session')).to.equal(undefined);
+  });
+
+  it('keeps the session across a server restart', async function () {
+    const browser = new Browser();
+    await signIn(browser, t.base, 'bernd');
+    expect((await me(browser, t.base)).body.id).to.equal('bernd');
+    await t.restart();
+    const after = await me(browser, t.base);
+    expect(after.status).to.equal(200);
+    expect(after.body).to.include({ id: 'bernd' });
+    expect(after.body.groups).to.deep.equal(['GG-Alle', 'GG-Vertrieb']); // Keycloak paths, normalized
+  });
+
+  it('refuses a state-changing request without the CSRF token (403), or from another origin, and the session stays', async function () {
+    const browser = new Browser();
+    await signIn(browser, t.base, 'clara');
+    const { body } = await me(browser, t.base);
+    const noToken = await browser.request(`${t.base}/auth/logout`, { method: 'POST' });
+    expect(noToken.status).to.equal(403);
+    expect(await noToken.json()).to.include({ type: 'urn:flurfunk:problem:csrf_failed' });
+    const wrongToken = await browser.request(`${t.base}/auth/logout`, { method: 'POST', headers: { 'X-CSRF-Token': `${body.csrfToken}x` } });
+    expect(wrongToken.status).to.equal(403);
+    const foreign = await browser.request(`${t.base}/auth/logout`, { method: 'POST', headers: { 'X-CSRF-Token': body.csrfToken, Origin: 'https://evil.example' } });
+    expect(foreign.status).to.equal(403);
+    const api = await browser.request(`${t.base}/api/anything`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(api.status).to.equal(403);
+    expect((await me(browser, t.base)).status).to.equal(200);
+    // A plain HTML form may send the token as a field instead of the header.
+    const form = await browser.request(`${t.base}/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `csrfToken=${encodeURIComponent(body.csrfToken)}` });
+    expect(form.status).to.equal(303);
+    expect((await me(browser, t.base)).status).to.equal(401);
+  });
+
+  it('gives a new session id at every sign-in and ends the one the browser had', async function () {
+    const browser = new Browser();
+    await signIn(browser, t.base, 'dieter');
+    const first = await browser.cookie(t.base, 'flurfunk_session');
+    await signIn(browser, t.base, 'dieter');
+    const second = await browser.cookie(t.base, 'flurfunk_session');
+    expect(second).to.be.a('string').and.not.equal(first);
+    const stale = await fetch(`${t.base}/api/me`, { headers: { cookie: `flurfunk_session=${first}` } });
+    expect(stale.status).to.equal(401);
+    const kept = await fetch(`${t.base}/api/me`, { headers: { cookie: `flurfunk_session=${second}` } });
+    expect(kept.status).to.equal(200);
+    // The second sign-in changed nothing about dieter: only UserSignedIn.
+    expect((await eventsOf(t, 'user:dieter')).map((e) => e.type)).to.deep.equal(['UserSignedIn', 'UserProfileChanged', 'UserGroupsChanged', 'UserSignedIn']);
+  });
+
+  it('ends an idle session after SESSION_IDLE_MINUTES and records SessionExpired', async function () {
+    const browser = new Browser();
+    await signIn(browser, t.base, 'ines');
+    offsetMs = 29 * 60_000;
+    expect((await me(browser, t.base)).status).to.equal(200); // and touches it
+    offsetMs = 58 * 60_000; // 29 minutes after the last request: still within 30
+    expect((await me(browser, t.base)).status).to.equal(200);
+    offsetMs = 89 * 60_000; // 31 minutes idle
+    expect((await me(browser, t.base)).status).to.equal(401);
+    const last = (await eventsOf(t, 'user:ines')).at(-1)!;
+    expect(last.type).to.equal('SessionExpired');
+    expect(last.data).to.include({ why: 'idle' });
+    expect(last.actor).to.equal('system:sessions');
+  });
+
+  it('ends every session after SESSION_MAX_HOURS, however busy', async function () {
+    const browser = new Browser();
+    await signIn(browser, t.base, 'paula');
+    for (let minutes = 20; minutes < 120; minutes += 20) {
+      offsetMs = minutes * 60_000;
+      expect((await me(browser, t.base)).status, `after ${minutes} minutes`).to.equal(200);
+    }
+    offsetMs = 121 * 60_000;
+    expect((await me(browser, t.base)).status).to.equal(401);
+    expect((await eventsOf(t, 'user:paula')).at(-1)!.data).to.include({ why: 'absolute' });
+  });
+
+  for (const evil of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '/%0d%0aLocation:%20https://evil.example']) {
+    it(`returnTo=${evil} does not send the browser off-site after sign-in`, async function () {
+      const browser = new Browser();
+      const { url } = await signIn(browser, t.base, 'ada', 'demo', evil);
+      expect(new URL(url).origin).to.equal(t.base);
+      expect(browser.hops.every((h) => new URL(h.url).origin === t.base)).to.equal(true);
+    });
+  }
+
+  it('returns to a same-origin path with its query after sign-in', async function () {
+    const browser = new Browser();
+    const { url } = await signIn(browser, t.base, 'ada', 'demo', '/spaces/sales?tab=new');
+    expect(url).to.equal(`${t.base}/spaces/sales?tab=new`);
+  });
+
+  it('knows who has signed in: the user directory feeds the audience of a confidential space', async function () {
+    await signIn(new Browser(), t.base, 'ada');
+    await signIn(new Browser(), t.base, 'bernd');
+    const directory = t.world.runtime; // the server's runtime: its user directory is the users table
+    const known = await eventually(
+      () => directory.db.knex<{ id: string; groups: string[] }>('users').select('id', 'groups').orderBy('id'),
+      (rows) => rows.some((r) => r.id === 'ada') && rows.some((r) => r.id === 'bernd'),
+      'ada and bernd in the users table',
+    );
+    const audience = spaceAudience(directory.policy!.current, known, 'project-apollo')!;
+    expect(audience.readers.map((r) => r.id)).to.include('ada').and.not.include('bernd');
+  });
+});
+
+describe('user directory events', function () {
+  it('records profile and group changes between sign-ins, and nothing when nothing changed', async function () {
+    const world = await createWorld();
+    const runtime = await world.start();
+    try {
+      const context = { actor: 'u1' };
+      await recordSignIn(runtime.store, { userId: 'u1', name: 'Uta', email: 'uta@x.example', groups: ['A', 'B'], session: 's1' }, context);
+      await recordSignIn(runtime.store, { userId: 'u1', name: 'Uta', email: 'uta@x.example', groups: ['B', 'A'], session: 's2' }, context);
+      await recordSignIn(runtime.store, { userId: 'u1', name: 'Uta Roth', email: 'uta@x.example', groups: ['B', 'C'], session: 's3' }, context);
+      const events = await runtime.store.readStream('user:u1');
+      expect(events.map((e) => e.type)).to.deep.equal(['UserSignedIn', 'UserProfileChanged', 'UserGroupsChanged', 'UserSignedIn', 'UserSignedIn', 'UserProfileChanged', 'UserGroupsChanged']);
+      expect(events[5]!.data).to.deep.equal({ userId: 'u1', changed: ['name'] });
+      expect(events[6]!.data).to.deep.equal({ userId: 'u1', groups: ['B', 'C'], added: ['C'], removed: ['A'] });
+    } finally {
+      await world.stop();
+    }
+  });
+});
