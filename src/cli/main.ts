@@ -30,7 +30,9 @@ const program = new Command('flurfunk')
 
 program
   .command('serve')
-  .description('Apply pending migrations and run the HTTP server until SIGTERM or SIGINT.')
+  .description(
+    'Apply pending migrations, activate the policy folder, and run the HTTP server until SIGTERM or SIGINT. Sign-in uses OIDC_ISSUER; without it (never in production) a development identity provider runs at $PUBLIC_URL/oidc with the demo people of FLURFUNK_DEV_USERS.',
+  )
   .action(serveCommand);
 
 program.command('migrate').description('Apply pending database migrations and exit.').action(migrateCommand);

@@ -10,6 +10,7 @@ import { authRoutes } from './auth-routes.js';
 import { authenticate, requireCsrf } from './authenticate.js';
 import { Cookies } from './cookies.js';
 import { healthRoutes, type Lifecycle } from './health-routes.js';
+import { homeRoutes } from './home-routes.js';
 import { meRoutes } from './me-routes.js';
 import { openApiDocument } from './openapi.js';
 import { errorHandler, notFound } from './problem.js';
@@ -67,6 +68,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, identity: Iden
   app.use(authRoutes(runtime, identity, cookies));
   app.use('/api', requireCsrf(publicOrigin));
   app.use(meRoutes(runtime));
+  app.use(homeRoutes());
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -8,9 +8,7 @@ import type { ClaimNames } from '../policy/model.js';
 import type { Runtime } from '../runtime.js';
 import { AuthAudit } from './auth-audit.js';
 import { BearerVerifier } from './bearer.js';
-import { createDevProvider, WEB_CLIENT_ID, type DevProvider } from './dev-provider.js';
-import { loadOrCreateDevSecrets } from './dev-provider-secrets.js';
-import { loadDemoUsers } from './dev-users.js';
+import type { DevProvider } from './dev-provider.js';
 import { RelyingParty } from './relying-party.js';
 import { Sessions } from './sessions.js';
 import { UserDirectory } from './user-directory.js';
@@ -56,6 +54,8 @@ export async function startIdentity(runtime: Runtime): Promise<Identity> {
     rp = new RelyingParty({ issuer: config.oidc.issuer, clientId: config.oidc.clientId!, clientSecret: config.oidc.clientSecret, redirectUri, scopes: config.oidc.scopes });
   } else {
     assertSignInConfigured(config);
+    // Loaded only here: oidc-provider is development-only, and warns about Node 20 on import.
+    const [{ createDevProvider, WEB_CLIENT_ID }, { loadOrCreateDevSecrets }, { loadDemoUsers }] = await Promise.all([import('./dev-provider.js'), import('./dev-provider-secrets.js'), import('./dev-users.js')]);
     const issuer = `${config.publicUrl}${DEV_ISSUER_PATH}`;
     const secrets = await loadOrCreateDevSecrets(config.dataDir);
     devProvider = createDevProvider({ issuer, publicUrl: config.publicUrl, apiAudience: config.oidc.apiAudience, users: loadDemoUsers(config.oidc.devUsersFile), secrets });

@@ -55,7 +55,8 @@ describe('sign-in through the development provider', function () {
     const browser = new Browser();
     const { res, url } = await signIn(browser, t.base, 'ada');
     expect(url).to.equal(`${t.base}/`);
-    expect(res.status).to.equal(404); // no web UI yet at "/"
+    expect(res.status).to.equal(200);
+    expect(await res.text()).to.include('Angemeldet als <strong>Ada Berger</strong>').and.include('GG-Apollo').and.not.include('<script');
     // The way there: Flurfunk → provider → login form → provider → Flurfunk's callback.
     expect(browser.hops.map((h) => new URL(h.url).pathname)).to.include.members(['/auth/login', '/oidc/auth', '/auth/callback']);
 
@@ -102,6 +103,12 @@ describe('sign-in through the development provider', function () {
     expect(html).to.not.include('<script');
     const done = await browser.submit(formAction(html, page.url), { ...hiddenFields(html), logout: 'yes' });
     expect(done.url).to.equal(`${t.base}/`);
+  });
+
+  it('offers sign-in on the home page without a session', async function () {
+    const res = await fetch(`${t.base}/`);
+    expect(res.status).to.equal(200);
+    expect(await res.text()).to.include('href="/auth/login"');
   });
 
   it('answers /api/me without a session with 401 problem+json', async function () {
