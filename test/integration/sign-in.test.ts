@@ -3,6 +3,7 @@
 // and the events each step leaves in the audit trail.
 import { expect } from 'chai';
 import { spaceAudience } from '../../src/policy/audience.js';
+import { Sessions } from '../../src/identity/sessions.js';
 import { recordSignIn } from '../../src/identity/user-directory.js';
 import type { RecordedEvent } from '../../src/events/types.js';
 import { Browser, formAction, hiddenFields, signIn } from '../support/browser.js';
@@ -242,6 +243,56 @@ describe('user directory events', function () {
       expect(events.map((e) => e.type)).to.deep.equal(['UserSignedIn', 'UserProfileChanged', 'UserGroupsChanged', 'UserSignedIn', 'UserSignedIn', 'UserProfileChanged', 'UserGroupsChanged']);
       expect(events[5]!.data).to.deep.equal({ userId: 'u1', changed: ['name'] });
       expect(events[6]!.data).to.deep.equal({ userId: 'u1', groups: ['B', 'C'], added: ['C'], removed: ['A'] });
+    } finally {
+      await world.stop();
+    }
+  });
+});
+
+describe('sign-in with OIDC_GROUPS_CLAIM naming another claim', function () {
+  it('reads groups from that claim instead of the policy’s, so here the person has none', async function () {
+    const t = await startFlurfunk({ OIDC_GROUPS_CLAIM: 'memberOf' });
+    try {
+      const browser = new Browser();
+      await signIn(browser, t.base, 'dieter');
+      const { body } = await me(browser, t.base);
+      expect(body.id).to.equal('dieter');
+      expect(body.groups).to.deep.equal([]);
+      expect(body.roles).to.deep.equal(['employee']); // not dpo: GG-Datenschutz was not read
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('session store', function () {
+  it('sweeps idle and over-age sessions once each, and login requests are single-use and expire', async function () {
+    const world = await createWorld();
+    let now = Date.parse('2026-11-28T08:00:00Z');
+    const runtime = await world.start();
+    try {
+      const sessions = new Sessions(runtime.db.knex, () => new Date(now), { idleMinutes: 30, maxHours: 2 });
+      const idle = await sessions.create({ userId: 'u1', groups: ['G'] }, undefined);
+      const busy = await sessions.create({ userId: 'u2', groups: [] }, undefined);
+      now += 20 * 60_000;
+      expect((await sessions.find(busy.token)).status).to.equal('active');
+      now += 20 * 60_000; // u1 idle for 40 minutes, u2 for 20
+      const swept = await sessions.sweep();
+      expect(swept.map((s) => [s.session.userId, s.why])).to.deep.equal([['u1', 'idle']]);
+      expect(await sessions.sweep()).to.deep.equal([]);
+      expect((await sessions.find(idle.token)).status).to.equal('none');
+      now += 81 * 60_000; // past two hours since sign-in
+      expect((await sessions.find(busy.token)).status).to.equal('expired');
+
+      const ticket = await sessions.saveLoginRequest({ state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/x' });
+      expect(await sessions.takeLoginRequest(ticket)).to.deep.equal({ state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/x' });
+      expect(await sessions.takeLoginRequest(ticket)).to.equal(undefined);
+      const stale = await sessions.saveLoginRequest({ state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/' });
+      now += 11 * 60_000;
+      expect(await sessions.takeLoginRequest(stale)).to.equal(undefined);
+      // The table holds hashes, never the tokens the cookies carry.
+      const stored = await runtime.db.knex('sessions').select('id_hash');
+      expect(JSON.stringify(stored)).to.not.include(busy.token);
     } finally {
       await world.stop();
     }
