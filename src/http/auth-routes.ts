@@ -88,7 +88,13 @@ export function authRoutes(runtime: Runtime, identity: Identity, cookies: Cookie
       const previous = cookies.read(req, 'session');
       if (previous !== undefined) await identity.sessions.end(previous);
       const { token, session } = await identity.sessions.create({ userId: who.principal.id, name: who.name, email: who.email, groups: who.rawGroups }, result.idToken);
-      await recordSignIn(store, { userId: who.principal.id, name: who.name, email: who.email, groups: who.rawGroups, session: session.handle }, { actor: who.principal.id, correlationId: facts.correlationId, policyVersion: runtime.policy?.version });
+      try {
+        await recordSignIn(store, { userId: who.principal.id, name: who.name, email: who.email, groups: who.rawGroups, session: session.handle }, { actor: who.principal.id, correlationId: facts.correlationId, policyVersion: runtime.policy?.version });
+      } catch (err) {
+        // No session without its record in the audit trail.
+        await identity.sessions.end(token);
+        throw err;
+      }
       cookies.set(res, 'session', token);
       req.log.info({ user: who.principal.id, session: session.handle }, 'signed in');
       res.redirect(303, request.returnTo);
