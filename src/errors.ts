@@ -14,7 +14,10 @@ export type ErrorCode =
   | 'store_closed'
   | 'not_found'
   | 'policy_invalid'
-  | 'usage_invalid';
+  | 'usage_invalid'
+  | 'forbidden'
+  | 'validation_failed'
+  | 'guideline_not_accepted';
 
 export class FlurfunkError extends Error {
   readonly code: ErrorCode;
@@ -114,5 +117,33 @@ export class PolicyInvalidError extends FlurfunkError {
 export class UsageError extends FlurfunkError {
   constructor(message: string) {
     super('usage_invalid', message, { expose: true });
+  }
+}
+
+/** Nothing the caller may see is there: the same answer whether it exists or is hidden. */
+export class NotFoundError extends FlurfunkError {
+  constructor() {
+    super('not_found', 'No such resource.', { expose: true });
+  }
+}
+
+/** The caller may see the thing but not do this to it; the message is the policy's reason. */
+export class ForbiddenError extends FlurfunkError {
+  constructor(reason: string) {
+    super('forbidden', reason, { expose: true });
+  }
+}
+
+/** A request whose content breaks a rule of the API or the policy's limits. */
+export class ValidationError extends FlurfunkError {
+  constructor(message: string) {
+    super('validation_failed', message, { expose: true });
+  }
+}
+
+/** Posting needs the current usage guideline accepted first. */
+export class GuidelineNotAcceptedError extends FlurfunkError {
+  constructor(readonly version: string) {
+    super('guideline_not_accepted', `Accept the usage guideline (version ${version}) before your first post: GET /api/guideline, then POST /api/guideline/acceptance.`, { expose: true });
   }
 }

@@ -12,12 +12,21 @@ import { Cookies } from './cookies.js';
 import { healthRoutes, type Lifecycle } from './health-routes.js';
 import { homeRoutes } from './home-routes.js';
 import { meRoutes } from './me-routes.js';
+import { microblogRoutes } from './microblog-routes.js';
+import type { Projector } from '../events/projector.js';
 import { openApiDocument } from './openapi.js';
 import { errorHandler, notFound } from './problem.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function createApp(runtime: Runtime, lifecycle: Lifecycle, identity: Identity): express.Express {
+/** The parts of the running server the routes use beyond the runtime. */
+export interface Services {
+  readonly identity: Identity;
+  readonly projector: Projector;
+}
+
+export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Services): express.Express {
+  const { identity, projector } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -68,6 +77,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, identity: Iden
   app.use(authRoutes(runtime, identity, cookies));
   app.use('/api', requireCsrf(publicOrigin));
   app.use(meRoutes(runtime));
+  app.use(microblogRoutes(runtime, projector));
   app.use(homeRoutes());
   app.use(notFound);
   app.use(errorHandler);

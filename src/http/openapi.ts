@@ -7,6 +7,11 @@ const problem = {
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 
+const signedIn = [{ session: [] }, { bearer: [] }];
+const spaceId = { name: 'spaceId', in: 'path', required: true, schema: { type: 'string' } };
+const cursor = { name: 'cursor', in: 'query', required: false, description: 'The "next" value of the previous page', schema: { type: 'string' } };
+const limit = { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } };
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -72,11 +77,81 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/spaces': {
+      get: {
+        operationId: 'listSpaces',
+        summary: 'The spaces the caller may read (from the active policy), with what they may do there and whether they follow or muted each',
+        security: signedIn,
+        responses: { '200': { description: 'Readable spaces', content: { 'application/json': { schema: { $ref: '#/components/schemas/SpacePage' } } } }, '401': problem },
+      },
+    },
+    '/api/spaces/{spaceId}/follow': {
+      put: { operationId: 'followSpace', summary: 'Follow a space', security: signedIn, parameters: [spaceId], responses: { '204': { description: 'Following' }, '401': problem, '403': problem, '404': problem } },
+      delete: { operationId: 'unfollowSpace', summary: 'Stop following a space', security: signedIn, parameters: [spaceId], responses: { '204': { description: 'Not following' }, '401': problem, '404': problem } },
+    },
+    '/api/spaces/{spaceId}/mute': {
+      put: { operationId: 'muteSpace', summary: 'Mute a space', security: signedIn, parameters: [spaceId], responses: { '204': { description: 'Muted' }, '401': problem, '404': problem } },
+      delete: { operationId: 'unmuteSpace', summary: 'Unmute a space', security: signedIn, parameters: [spaceId], responses: { '204': { description: 'Not muted' }, '401': problem, '404': problem } },
+    },
+    '/api/spaces/{spaceId}/posts': {
+      get: {
+        operationId: 'listPosts',
+        summary: 'Posts of a space the caller may read, newest first, paged by event position; 404 for a space that does not exist or is hidden',
+        security: signedIn,
+        parameters: [spaceId, cursor, limit],
+        responses: { '200': { description: 'A page of posts', content: { 'application/json': { schema: { $ref: '#/components/schemas/PostPage' } } } }, '400': problem, '401': problem, '404': problem },
+      },
+      post: {
+        operationId: 'createPost',
+        summary: 'Post into a space (Markdown text up to the policy limit); needs the current guideline accepted',
+        security: signedIn,
+        parameters: [spaceId],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', minLength: 1 } } } } } },
+        responses: {
+          '201': { description: 'Created; Location names the post', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } },
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '404': problem,
+        },
+      },
+    },
+    '/api/posts/{postId}': {
+      get: {
+        operationId: 'getPost',
+        summary: 'One post; 404 alike for a missing post and one the caller may not read',
+        security: signedIn,
+        parameters: [{ name: 'postId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'The post', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } }, '401': problem, '404': problem },
+      },
+    },
+    '/api/guideline': {
+      get: {
+        operationId: 'getGuideline',
+        summary: 'The usage guideline of the active policy and whether the caller accepted its version',
+        security: signedIn,
+        responses: { '200': { description: 'The guideline', content: { 'application/json': { schema: { $ref: '#/components/schemas/Guideline' } } } }, '401': problem },
+      },
+    },
+    '/api/guideline/acceptance': {
+      post: {
+        operationId: 'acceptGuideline',
+        summary: 'Accept the current guideline version (recorded as GuidelineAccepted)',
+        security: signedIn,
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['version'], properties: { version: { type: 'string' } } } } } },
+        responses: {
+          '201': { description: 'Accepted', content: { 'application/json': { schema: { type: 'object', required: ['version', 'acceptedAt'], properties: { version: { type: 'string' }, acceptedAt: { type: 'string', format: 'date-time' } } } } } },
+          '400': problem,
+          '401': problem,
+          '404': problem,
+        },
+      },
+    },
     '/api/me': {
       get: {
         operationId: 'me',
         summary: 'The caller under the active policy: id, name, email, directory groups, roles; for a browser session also the CSRF token',
-        security: [{ session: [] }, { bearer: [] }],
+        security: signedIn,
         responses: {
           '200': { description: 'Signed in', content: { 'application/json': { schema: { $ref: '#/components/schemas/Me' } } } },
           '401': problem,
@@ -104,6 +179,42 @@ export const openApiDocument = {
           csrfToken: { type: 'string', description: 'Browser sessions only: send it as X-CSRF-Token with every state-changing request' },
           session: { type: 'object', properties: { signedInAt: { type: 'string', format: 'date-time' }, expiresAt: { type: 'string', format: 'date-time' } } },
         },
+      },
+      Space: {
+        type: 'object',
+        required: ['id', 'title', 'description', 'classification', 'following', 'muted', 'may'],
+        properties: {
+          id: { type: 'string' },
+          title: { type: 'string' },
+          description: { type: ['string', 'null'] },
+          classification: { enum: ['public', 'internal', 'confidential', 'secret'] },
+          following: { type: 'boolean' },
+          muted: { type: 'boolean' },
+          may: { type: 'object', properties: { post: { type: 'boolean' }, moderate: { type: 'boolean' }, follow: { type: 'boolean' } } },
+        },
+      },
+      SpacePage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Space' } }, next: { type: ['string', 'null'] } } },
+      Post: {
+        type: 'object',
+        required: ['id', 'spaceId', 'classification', 'author', 'text', 'mentions', 'topics', 'createdAt', 'position', 'may'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          spaceId: { type: 'string' },
+          classification: { type: 'string' },
+          author: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } } },
+          text: { type: 'string', description: 'Markdown, as written' },
+          mentions: { type: 'array', items: { type: 'string' } },
+          topics: { type: 'array', items: { type: 'string' } },
+          createdAt: { type: 'string', format: 'date-time' },
+          position: { type: 'integer', description: 'The event position: the order of the timeline' },
+          may: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'What the caller may do with it under the active policy' },
+        },
+      },
+      PostPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Post' } }, next: { type: ['string', 'null'] } } },
+      Guideline: {
+        type: 'object',
+        required: ['version', 'title', 'text', 'accepted'],
+        properties: { version: { type: ['string', 'null'] }, title: { type: ['string', 'null'] }, text: { type: ['string', 'null'] }, accepted: { type: 'boolean' } },
       },
       SignedOut: { type: 'object', required: ['signedOut', 'next'], properties: { signedOut: { const: true }, next: { type: 'string', description: 'Where the browser goes next: the provider’s sign-out, or "/"' } } },
       Status: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } },

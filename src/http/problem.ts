@@ -15,6 +15,9 @@ export interface Problem {
 
 const statusByCode: Partial<Record<ErrorCode, number>> = {
   not_found: 404,
+  forbidden: 403,
+  validation_failed: 400,
+  guideline_not_accepted: 403,
   wrong_expected_version: 409,
   event_invalid: 400,
   database_unavailable: 503,

@@ -6,7 +6,9 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../runtime.js';
+import { Projector } from '../events/projector.js';
 import { startIdentity } from '../identity/identity.js';
+import { projections } from '../read-models.js';
 import { createApp } from './app.js';
 import type { Lifecycle } from './health-routes.js';
 
@@ -22,8 +24,9 @@ export interface RunningServer {
 export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const { config, logger } = runtime;
   const lifecycle: Lifecycle = { draining: false };
+  const projector = await Projector.start(runtime.db.knex, runtime.store, projections, logger);
   const identity = await startIdentity(runtime);
-  const app = createApp(runtime, lifecycle, identity);
+  const app = createApp(runtime, lifecycle, { identity, projector });
   const server = config.tls
     ? https.createServer({ cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) }, app)
     : http.createServer(app);
@@ -38,6 +41,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
     });
   } catch (err) {
     await identity.close();
+    await projector.stop();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
@@ -59,6 +63,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
           setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         });
         await identity.close();
+        await projector.stop();
         await runtime.close();
         logger.info('shutdown complete');
       })();

@@ -11,7 +11,6 @@ import { BearerVerifier } from './bearer.js';
 import type { DevProvider } from './dev-provider.js';
 import { RelyingParty } from './relying-party.js';
 import { Sessions } from './sessions.js';
-import { UserDirectory } from './user-directory.js';
 
 /** The development provider's path on Flurfunk's own origin. */
 export const DEV_ISSUER_PATH = '/oidc';
@@ -22,7 +21,6 @@ export interface Identity {
   readonly sessions: Sessions;
   readonly bearer: BearerVerifier;
   readonly audit: AuthAudit;
-  readonly directory: UserDirectory;
   /** Present when Flurfunk runs its own development provider. */
   readonly devProvider: DevProvider | undefined;
   /** Claim names: the active policy's, with OIDC_GROUPS_CLAIM overriding the groups claim. */
@@ -70,7 +68,6 @@ export async function startIdentity(runtime: Runtime): Promise<Identity> {
   const sessions = new Sessions(db.knex, clock, config.sessions);
   const audit = new AuthAudit(store, logger, clock, () => policy.version);
   const bearer = new BearerVerifier(rp, config.oidc.apiAudience, () => claimNames().groups, clock);
-  const directory = await UserDirectory.start(db.knex, store, logger);
 
   let sweeping = false;
   const sweeper = setInterval(() => {
@@ -93,16 +90,15 @@ export async function startIdentity(runtime: Runtime): Promise<Identity> {
     sessions,
     bearer,
     audit,
-    directory,
     devProvider,
     claimNames,
     principalFrom(claims) {
       const identity = identityFromClaims(claimNames(), claims);
       return { principal: policy.current.principal(identity), name: identity.name, email: identity.email, rawGroups: identity.groups };
     },
-    async close() {
+    close() {
       clearInterval(sweeper);
-      await directory.stop();
+      return Promise.resolve();
     },
   };
 }

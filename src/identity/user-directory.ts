@@ -3,15 +3,14 @@
 // UserGroupsChanged when name, email or groups differ from what the stream last recorded.
 // Name and email are personal content (sealed under the stream's key, so erasure can shred
 // them); groups are facts the policy works with. The `users` table is the read model the
-// audience function reads; every process keeps it current from the events.
+// audience function reads, kept by the projector.
 import type { Knex } from 'knex';
 import { WrongExpectedVersionError } from '../errors.js';
-import type { EventStore, Subscription } from '../events/event-store.js';
+import type { EventStore } from '../events/event-store.js';
+import type { Projection } from '../events/projector.js';
 import type { AppendContext, NewEvent, RecordedEvent } from '../events/types.js';
-import type { Logger } from '../log/logger.js';
 
 export const userStream = (userId: string) => `user:${userId}`;
-const PROJECTION = 'users';
 
 export interface SignInFacts {
   readonly userId: string;
@@ -77,48 +76,35 @@ export async function recordSignIn(store: EventStore, facts: SignInFacts, contex
   }
 }
 
-/** Keeps the `users` table current from the events, in this process. */
-export class UserDirectory {
-  private constructor(
-    private readonly knex: Knex,
-    private subscription: Subscription | undefined,
-  ) {}
-
-  static async start(knex: Knex, store: EventStore, logger: Logger): Promise<UserDirectory> {
-    const row = await knex<{ name: string; position: string | number }>('projection_positions').where({ name: PROJECTION }).first();
-    const directory = new UserDirectory(knex, undefined);
-    directory.subscription = store.subscribe(Number(row?.position ?? 0), (events) => directory.apply(events));
-    directory.subscription.done.catch((err: unknown) => logger.error({ err }, 'the user directory stopped following the events'));
-    return directory;
-  }
-
-  private async apply(events: readonly RecordedEvent[]): Promise<void> {
-    const last = events[events.length - 1]!.position;
-    await this.knex.transaction(async (trx) => {
-      for (const e of events) {
-        if (!e.streamId.startsWith('user:')) continue;
-        const userId = e.data.userId as string;
-        if (e.type === 'UserSignedIn') {
-          await trx.raw(
-            `INSERT INTO users (id, groups, first_seen_at, last_sign_in_at, position) VALUES (?, '{}', ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET last_sign_in_at = GREATEST(users.last_sign_in_at, excluded.last_sign_in_at)`,
-            [userId, e.occurredAt, e.occurredAt, e.position],
-          );
-        } else if (e.type === 'UserGroupsChanged') {
-          // Another process may have applied a later change already: positions only move forward.
-          await trx.raw(`UPDATE users SET groups = ?::text[], position = ? WHERE id = ? AND position <= ?`, [e.data.groups as string[], e.position, userId, e.position]);
-        }
+/** The `users` read model: who has signed in, their groups and their name. */
+export const usersProjection: Projection = {
+  name: 'users',
+  types: new Set(['UserSignedIn', 'UserGroupsChanged', 'UserProfileChanged']),
+  personalTypes: new Set(['UserProfileChanged']),
+  async apply(trx, events) {
+    for (const { event: e, personal } of events) {
+      const userId = e.data.userId as string;
+      if (e.type === 'UserSignedIn') {
+        await trx.raw(
+          `INSERT INTO users (id, groups, first_seen_at, last_sign_in_at, position) VALUES (?, '{}', ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET last_sign_in_at = GREATEST(users.last_sign_in_at, excluded.last_sign_in_at)`,
+          [userId, e.occurredAt, e.occurredAt, e.position],
+        );
+      } else if (e.type === 'UserGroupsChanged') {
+        await trx('users').where({ id: userId }).update({ groups: e.data.groups as string[], position: e.position });
+      } else {
+        const name = (personal as { name?: unknown } | undefined)?.name;
+        await trx('users').where({ id: userId }).update({ name: typeof name === 'string' ? name : null });
       }
-      await trx.raw(`INSERT INTO projection_positions (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = GREATEST(projection_positions.position, excluded.position)`, [PROJECTION, last]);
-    });
-  }
+    }
+  },
+  async clear(trx) {
+    await trx('users').delete();
+  },
+};
 
-  /** Everyone who has signed in, with the groups their identity provider last sent. */
-  async known(): Promise<{ id: string; groups: string[] }[]> {
-    return this.knex<{ id: string; groups: string[] }>('users').select('id', 'groups').orderBy('id');
-  }
-
-  async stop(): Promise<void> {
-    await this.subscription?.stop();
-  }
+/** Everyone who has signed in, with the groups their identity provider last sent. */
+export async function knownUsers(knex: Knex): Promise<{ id: string; name: string | undefined; groups: string[] }[]> {
+  const rows = await knex<{ id: string; name: string | null; groups: string[] }>('users').select('id', 'name', 'groups').orderBy('id');
+  return rows.map((r) => ({ id: r.id, name: r.name ?? undefined, groups: r.groups }));
 }

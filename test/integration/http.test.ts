@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { createApp } from '../../src/http/app.js';
+import { Projector } from '../../src/events/projector.js';
 import { startIdentity } from '../../src/identity/identity.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import { openApiDocument } from '../../src/http/openapi.js';
@@ -73,7 +74,8 @@ describe('HTTP server', function () {
 
   it('reports not ready (503 problem) while draining, so load balancers stop sending work', async function () {
     const identity = await startIdentity(world.runtime);
-    const app = createApp(world.runtime, { draining: true }, identity);
+    const projector = await Projector.start(world.runtime.db.knex, world.runtime.store, [], world.runtime.logger);
+    const app = createApp(world.runtime, { draining: true }, { identity, projector });
     const listener = http.createServer(app).listen(0, '127.0.0.1');
     await once(listener, 'listening');
     try {
@@ -83,6 +85,7 @@ describe('HTTP server', function () {
     } finally {
       listener.close();
       await identity.close();
+      await projector.stop();
     }
   });
 

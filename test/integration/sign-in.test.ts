@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { spaceAudience } from '../../src/policy/audience.js';
 import { Sessions } from '../../src/identity/sessions.js';
-import { recordSignIn } from '../../src/identity/user-directory.js';
+import { knownUsers, recordSignIn } from '../../src/identity/user-directory.js';
 import type { RecordedEvent } from '../../src/events/types.js';
 import { Browser, formAction, hiddenFields, signIn } from '../support/browser.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
@@ -219,14 +219,15 @@ describe('sign-in through the development provider', function () {
   it('knows who has signed in: the user directory feeds the audience of a confidential space', async function () {
     await signIn(new Browser(), t.base, 'ada');
     await signIn(new Browser(), t.base, 'bernd');
-    const directory = t.world.runtime; // the server's runtime: its user directory is the users table
     const known = await eventually(
-      () => directory.db.knex<{ id: string; groups: string[] }>('users').select('id', 'groups').orderBy('id'),
+      () => knownUsers(t.world.runtime.db.knex),
       (rows) => rows.some((r) => r.id === 'ada') && rows.some((r) => r.id === 'bernd'),
       'ada and bernd in the users table',
     );
-    const audience = spaceAudience(directory.policy!.current, known, 'project-apollo')!;
+    expect(known.find((u) => u.id === 'ada')).to.deep.equal({ id: 'ada', name: 'Ada Berger', groups: ['CN=GG-Apollo,OU=Groups,DC=acme,DC=local', 'GG-Alle'] });
+    const audience = spaceAudience(t.world.runtime.policy!.current, known, 'project-apollo')!;
     expect(audience.readers.map((r) => r.id)).to.include('ada').and.not.include('bernd');
+    expect(audience.readers.find((r) => r.id === 'ada')?.name).to.equal('Ada Berger');
   });
 });
 

@@ -1,0 +1,46 @@
+// Read models of the microblog's first parts: posts (the text is a copy of sealed content, so
+// retention removes the row when it shreds the stream's key), follows and mutes of spaces, and
+// the guideline versions people accepted. All derived from events; `events rebuild` recreates
+// them. Plain knex and SQL only: migrations never import application code.
+import type { Knex } from 'knex';
+
+export async function up(knex: Knex): Promise<void> {
+  await knex.raw(`
+    CREATE TABLE posts (
+      id              uuid        PRIMARY KEY,
+      position        bigint      NOT NULL UNIQUE,
+      space_id        text        NOT NULL,
+      classification  text        NOT NULL,
+      author_id       text        NOT NULL,
+      mentions        text[]      NOT NULL CHECK (array_position(mentions, NULL) IS NULL),
+      topics          text[]      NOT NULL CHECK (array_position(topics, NULL) IS NULL),
+      text            text        NOT NULL,
+      created_at      timestamptz NOT NULL
+    )`);
+  await knex.raw('CREATE INDEX posts_space_position ON posts (space_id, position DESC)');
+  await knex.raw('CREATE INDEX posts_author_position ON posts (author_id, position DESC)');
+
+  await knex.raw(`
+    CREATE TABLE space_follows (
+      user_id   text    NOT NULL,
+      space_id  text    NOT NULL,
+      muted     boolean NOT NULL DEFAULT false,
+      PRIMARY KEY (user_id, space_id)
+    )`);
+
+  await knex.raw(`
+    CREATE TABLE guideline_acceptances (
+      user_id      text        NOT NULL,
+      version      text        NOT NULL,
+      accepted_at  timestamptz NOT NULL,
+      PRIMARY KEY (user_id, version)
+    )`);
+
+  // A user's name for lists of posts; personal, like the text of posts.
+  await knex.raw('ALTER TABLE users ADD COLUMN name text');
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.raw('ALTER TABLE users DROP COLUMN name');
+  await knex.raw('DROP TABLE guideline_acceptances, space_follows, posts');
+}

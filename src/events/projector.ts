@@ -1,0 +1,103 @@
+// Keeps read models current from the events. Every process runs the projector; each batch is
+// applied per projection in one transaction that first locks the projection's row in
+// `projection_positions`, so with several processes every event is applied exactly once and
+// positions only move forward. Personal content is opened before the transaction (opening it
+// reads a data key, which on the embedded database's single connection could not wait inside
+// a transaction). Commands wait for the projections to reach their append's position before
+// they answer, so a client reads its own writes.
+import type { Knex } from 'knex';
+import type { Logger } from '../log/logger.js';
+import type { EventStore, Subscription } from './event-store.js';
+import type { JsonValue, RecordedEvent } from './types.js';
+
+export interface ProjectedEvent {
+  readonly event: RecordedEvent;
+  /** The opened personal content; undefined when the event has none or its key is shredded. */
+  readonly personal: JsonValue | undefined;
+}
+
+export interface Projection {
+  /** Its row in projection_positions. */
+  readonly name: string;
+  /** The event types it reads; the others only move its position. */
+  readonly types: ReadonlySet<string>;
+  /** Types whose personal content it needs opened. */
+  readonly personalTypes?: ReadonlySet<string>;
+  apply(trx: Knex.Transaction, events: readonly ProjectedEvent[]): Promise<void>;
+  /** Removes every row it wrote (`events rebuild`). */
+  clear(trx: Knex.Transaction): Promise<void>;
+}
+
+const WAIT_MS = 10_000;
+
+export class Projector {
+  private subscription: Subscription | undefined;
+  private position = 0;
+  private readonly waiters = new Set<{ position: number; resolve: () => void }>();
+
+  private constructor(
+    private readonly knex: Knex,
+    private readonly store: EventStore,
+    private readonly projections: readonly Projection[],
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(knex: Knex, store: EventStore, projections: readonly Projection[], logger: Logger): Promise<Projector> {
+    const projector = new Projector(knex, store, projections, logger);
+    for (const p of projections) await knex.raw('INSERT INTO projection_positions (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING', [p.name]);
+    const rows = await knex<{ name: string; position: string | number }>('projection_positions').whereIn('name', projections.map((p) => p.name));
+    projector.position = Math.min(...rows.map((r) => Number(r.position)));
+    projector.subscription = store.subscribe(projector.position, (events) => projector.applyBatch(events));
+    projector.subscription.done.catch((err: unknown) => logger.error({ err }, 'the projector stopped following the events'));
+    return projector;
+  }
+
+  /** Resolves once every projection has applied the events up to `position`. */
+  waitFor(position: number): Promise<void> {
+    if (this.position >= position) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = { position, resolve: () => (clearTimeout(timer), resolve()) };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`read models did not reach position ${position} within ${WAIT_MS} ms`));
+      }, WAIT_MS);
+      this.waiters.add(waiter);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+  }
+
+  private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
+    const last = events[events.length - 1]!.position;
+    for (const projection of this.projections) {
+      const wanted = events.filter((e) => projection.types.has(e.type));
+      const opened: ProjectedEvent[] = [];
+      for (const event of wanted) {
+        let personal: JsonValue | undefined;
+        if (projection.personalTypes?.has(event.type)) {
+          const content = await this.store.personal(event);
+          personal = content.state === 'present' ? content.value : undefined;
+        }
+        opened.push({ event, personal });
+      }
+      await this.knex.transaction(async (trx) => {
+        const row = (await trx.raw<{ rows: { position: string | number }[] }>('SELECT position FROM projection_positions WHERE name = ? FOR UPDATE', [projection.name])).rows[0];
+        const done = Number(row?.position ?? 0);
+        if (done >= last) return; // another process got there first
+        const fresh = opened.filter((p) => p.event.position > done);
+        if (fresh.length > 0) await projection.apply(trx, fresh);
+        await trx('projection_positions').where({ name: projection.name }).update({ position: last });
+      });
+    }
+    this.position = last;
+    for (const w of [...this.waiters]) {
+      if (w.position <= last) {
+        this.waiters.delete(w);
+        w.resolve();
+      }
+    }
+    this.logger.trace({ position: last }, 'read models applied');
+  }
+}

@@ -1,0 +1,78 @@
+// The microblog's routes: thin — read the request, run one command or query, present.
+import express from 'express';
+import { ValidationError } from '../errors.js';
+import type { Projector } from '../events/projector.js';
+import { acceptGuideline, createPost, decidingPolicy, hasAcceptedGuideline, readableSpace, setFollow, type Caller, type CommandDeps } from '../posts/commands.js';
+import { PAGE_DEFAULT, PAGE_MAX, parseCursor, postById, postsInSpace } from '../posts/post-queries.js';
+import type { Runtime } from '../runtime.js';
+import { readableSpaces } from '../spaces/space-queries.js';
+import { authOf, requestFacts, requireSignIn } from './authenticate.js';
+
+function pageOf(query: express.Request['query']): { before?: number; limit: number } {
+  const before = parseCursor(query.cursor);
+  if (Number.isNaN(before)) throw new ValidationError('"cursor" must be the "next" value of the previous page');
+  const rawLimit = query.limit;
+  const limit = rawLimit === undefined ? PAGE_DEFAULT : typeof rawLimit === 'string' && /^[1-9][0-9]{0,2}$/.test(rawLimit) ? Number(rawLimit) : Number.NaN;
+  if (!(limit >= 1 && limit <= PAGE_MAX)) throw new ValidationError(`"limit" must be an integer from 1 to ${PAGE_MAX}`);
+  return { before, limit };
+}
+
+export function microblogRoutes(runtime: Runtime, projector: Projector): express.Router {
+  const router = express.Router();
+  const deps: CommandDeps = { knex: runtime.db.knex, store: runtime.store, policy: runtime.policy!, projector };
+  const caller = (req: express.Request, res: express.Response): Caller => ({ principal: authOf(res)!.principal, correlationId: requestFacts(req).correlationId });
+  const wrap = (handler: (req: express.Request, res: express.Response) => Promise<void>): express.RequestHandler => (req, res, next) => {
+    handler(req, res).catch(next);
+  };
+
+  router.get('/api/spaces', requireSignIn, wrap(async (req, res) => {
+    const c = caller(req, res);
+    const { policy, ability } = decidingPolicy(deps, c);
+    res.json({ items: await readableSpaces(deps.knex, policy, ability, c.principal.id), next: null });
+  }));
+
+  for (const [method, path, change] of [
+    ['put', 'follow', 'follow'],
+    ['delete', 'follow', 'unfollow'],
+    ['put', 'mute', 'mute'],
+    ['delete', 'mute', 'unmute'],
+  ] as const) {
+    router[method](`/api/spaces/:spaceId/${path}`, requireSignIn, wrap(async (req, res) => {
+      await setFollow(deps, caller(req, res), String(req.params.spaceId), change);
+      res.status(204).end();
+    }));
+  }
+
+  router.get('/api/spaces/:spaceId/posts', requireSignIn, wrap(async (req, res) => {
+    const c = caller(req, res);
+    const { policy, ability } = decidingPolicy(deps, c);
+    const space = readableSpace(policy, ability, String(req.params.spaceId));
+    res.json(await postsInSpace(deps.knex, ability, space.id, pageOf(req.query)));
+  }));
+
+  router.post('/api/spaces/:spaceId/posts', requireSignIn, wrap(async (req, res) => {
+    if (!req.is('application/json')) throw new ValidationError('send the post as application/json');
+    const post = await createPost(deps, caller(req, res), String(req.params.spaceId), req.body);
+    res.status(201).location(`/api/posts/${post.id}`).json(post);
+  }));
+
+  router.get('/api/posts/:postId', requireSignIn, wrap(async (req, res) => {
+    const { ability } = decidingPolicy(deps, caller(req, res));
+    res.json(await postById(deps.knex, ability, String(req.params.postId)));
+  }));
+
+  router.get('/api/guideline', requireSignIn, wrap(async (req, res) => {
+    const c = caller(req, res);
+    const guideline = deps.policy.current.set.guideline;
+    if (!guideline) {
+      res.json({ version: null, title: null, text: null, accepted: true });
+      return;
+    }
+    res.json({ version: guideline.version, title: guideline.title, text: guideline.text, accepted: await hasAcceptedGuideline(deps.knex, c.principal.id, guideline.version) });
+  }));
+
+  router.post('/api/guideline/acceptance', requireSignIn, wrap(async (req, res) => {
+    res.status(201).json(await acceptGuideline(deps, caller(req, res), req.body));
+  }));
+  return router;
+}

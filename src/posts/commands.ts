@@ -1,0 +1,109 @@
+// Commands of the microblog: decide with the active policy, append the events, wait until
+// the read models have them (so the caller reads its own write), answer. A command that may
+// not see its target answers exactly as if the target did not exist.
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { ForbiddenError, GuidelineNotAcceptedError, NotFoundError, ValidationError } from '../errors.js';
+import type { EventStore } from '../events/event-store.js';
+import type { Projector } from '../events/projector.js';
+import type { ActivePolicy } from '../policy/active-policy.js';
+import { asSubject, type AppAbility, type CompiledPolicy } from '../policy/compile.js';
+import type { Principal } from '../policy/principal.js';
+import type { Space } from '../policy/model.js';
+import { userStream } from '../identity/user-directory.js';
+import { checkedText, namesIn } from './post-text.js';
+import { postById, type PostView } from './post-queries.js';
+
+export interface Caller {
+  readonly principal: Principal;
+  readonly correlationId: string | undefined;
+}
+
+export interface CommandDeps {
+  readonly knex: Knex;
+  readonly store: EventStore;
+  readonly policy: ActivePolicy;
+  readonly projector: Projector;
+}
+
+/** The policy deciding this request, and the caller's ability under it. */
+export function decidingPolicy(deps: CommandDeps, caller: Caller): { policy: CompiledPolicy; ability: AppAbility } {
+  const policy = deps.policy.current;
+  return { policy, ability: policy.abilityFor(caller.principal) };
+}
+
+/** A space the caller may read, or NotFoundError (unknown and hidden look the same). */
+export function readableSpace(policy: CompiledPolicy, ability: AppAbility, spaceId: string): Space {
+  const space = policy.set.spaces.get(spaceId);
+  if (!space || !ability.can('read', asSubject('Space', { spaceId: space.id, classification: space.classification }) as never)) throw new NotFoundError();
+  return space;
+}
+
+function reasonFor(ability: AppAbility, action: string, subject: unknown, fallback: string): string {
+  return ability.relevantRuleFor(action, subject as never)?.reason ?? fallback;
+}
+
+export async function hasAcceptedGuideline(knex: Knex, userId: string, version: string): Promise<boolean> {
+  const row: unknown = await knex('guideline_acceptances').where({ user_id: userId, version }).first();
+  return row !== undefined;
+}
+
+export async function createPost(deps: CommandDeps, caller: Caller, spaceId: string, body: unknown): Promise<PostView> {
+  const { policy, ability } = decidingPolicy(deps, caller);
+  const space = readableSpace(policy, ability, spaceId);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('post: expected a JSON object with "text"');
+  const unknownKeys = Object.keys(body).filter((k) => k !== 'text');
+  if (unknownKeys.length > 0) throw new ValidationError(`post: unknown field ${unknownKeys.map((k) => `"${k}"`).join(', ')}; expected "text"`);
+  const text = checkedText((body as { text?: unknown }).text, policy.set.limits.postLength, 'post');
+  const { mentions, topics } = namesIn(text);
+  const fields = { spaceId: space.id, classification: space.classification, authorId: caller.principal.id, mentions, topics };
+  const subject = asSubject('Post', fields);
+  if (!ability.can('create', subject as never)) throw new ForbiddenError(reasonFor(ability, 'create', subject, `You may read space ${space.id} but not post in it.`));
+  const guideline = policy.set.guideline;
+  if (guideline) {
+    if (!(await hasAcceptedGuideline(deps.knex, caller.principal.id, guideline.version))) throw new GuidelineNotAcceptedError(guideline.version);
+  }
+  const postId = crypto.randomUUID();
+  const result = await deps.store.append(`post:${postId}`, [{ type: 'PostCreated', data: { postId, ...fields }, personal: { text } }], {
+    expectedVersion: 0,
+    actor: caller.principal.id,
+    correlationId: caller.correlationId,
+    policyVersion: policy.version,
+  });
+  await deps.projector.waitFor(result.events[0]!.position);
+  return postById(deps.knex, ability, postId);
+}
+
+export async function acceptGuideline(deps: CommandDeps, caller: Caller, body: unknown): Promise<{ version: string; acceptedAt: string }> {
+  const policy = deps.policy.current;
+  const guideline = policy.set.guideline;
+  if (!guideline) throw new NotFoundError();
+  const version = typeof body === 'object' && body !== null ? (body as { version?: unknown }).version : undefined;
+  if (version !== guideline.version) throw new ValidationError(`guideline: "version" must be the current version, "${guideline.version}" (read it first: GET /api/guideline)`);
+  const existing = await deps.knex<{ user_id: string; version: string; accepted_at: Date | string }>('guideline_acceptances').where({ user_id: caller.principal.id, version }).first();
+  if (existing) return { version, acceptedAt: new Date(existing.accepted_at).toISOString() };
+  const result = await deps.store.append(userStream(caller.principal.id), [{ type: 'GuidelineAccepted', data: { userId: caller.principal.id, version } }], {
+    expectedVersion: 'any',
+    actor: caller.principal.id,
+    correlationId: caller.correlationId,
+    policyVersion: policy.version,
+  });
+  await deps.projector.waitFor(result.events[0]!.position);
+  return { version, acceptedAt: result.events[0]!.occurredAt.toISOString() };
+}
+
+export async function setFollow(deps: CommandDeps, caller: Caller, spaceId: string, change: 'follow' | 'unfollow' | 'mute' | 'unmute'): Promise<void> {
+  const { policy, ability } = decidingPolicy(deps, caller);
+  const space = readableSpace(policy, ability, spaceId);
+  if (change === 'follow' && !ability.can('follow', asSubject('Space', { spaceId: space.id, classification: space.classification }) as never)) {
+    throw new ForbiddenError(`You may read space ${space.id} but not follow it.`);
+  }
+  const type = { follow: 'SpaceFollowed', unfollow: 'SpaceUnfollowed', mute: 'SpaceMuted', unmute: 'SpaceUnmuted' }[change];
+  const result = await deps.store.append(userStream(caller.principal.id), [{ type, data: { userId: caller.principal.id, spaceId: space.id } }], {
+    expectedVersion: 'any',
+    actor: caller.principal.id,
+    correlationId: caller.correlationId,
+    policyVersion: policy.version,
+  });
+  await deps.projector.waitFor(result.events[0]!.position);
+}

@@ -1,0 +1,97 @@
+// Posts as a person may see them: every list is filtered in SQL by the same ability that
+// decides single reads, ordered and paged by event position (never by time), and each post
+// carries what this person may do with it, so clients never re-implement rules.
+import type { Knex } from 'knex';
+import { NotFoundError } from '../errors.js';
+import { asSubject, type AppAbility } from '../policy/compile.js';
+import { wherePermitted, type ColumnMap } from '../policy/sql-filter.js';
+
+export const POST_COLUMNS: ColumnMap = {
+  spaceId: { column: 'posts.space_id', kind: 'text' },
+  classification: { column: 'posts.classification', kind: 'text' },
+  authorId: { column: 'posts.author_id', kind: 'text' },
+  mentions: { column: 'posts.mentions', kind: 'list' },
+  topics: { column: 'posts.topics', kind: 'list' },
+};
+
+export const PAGE_DEFAULT = 20;
+export const PAGE_MAX = 100;
+
+interface PostRow {
+  id: string;
+  position: string | number;
+  space_id: string;
+  classification: string;
+  author_id: string;
+  author_name: string | null;
+  mentions: string[];
+  topics: string[];
+  text: string;
+  created_at: Date | string;
+}
+
+export interface PostView {
+  readonly id: string;
+  readonly spaceId: string;
+  readonly classification: string;
+  readonly author: { readonly id: string; readonly name: string | null };
+  readonly text: string;
+  readonly mentions: readonly string[];
+  readonly topics: readonly string[];
+  readonly createdAt: string;
+  readonly position: number;
+  readonly may: Readonly<Record<'update' | 'delete' | 'react' | 'report' | 'pin' | 'readHistory', boolean>>;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Pass as `cursor` for the next (older) page; null on the last one. */
+  readonly next: string | null;
+}
+
+function present(row: PostRow, ability: AppAbility): PostView {
+  const subject = asSubject('Post', { spaceId: row.space_id, classification: row.classification, authorId: row.author_id, mentions: row.mentions, topics: row.topics });
+  const can = (action: string) => ability.can(action, subject as never);
+  return {
+    id: row.id,
+    spaceId: row.space_id,
+    classification: row.classification,
+    author: { id: row.author_id, name: row.author_name },
+    text: row.text,
+    mentions: row.mentions,
+    topics: row.topics,
+    createdAt: new Date(row.created_at).toISOString(),
+    position: Number(row.position),
+    may: { update: can('update'), delete: can('delete'), react: can('react'), report: can('report'), pin: can('pin'), readHistory: can('readHistory') },
+  };
+}
+
+function selectPosts(knex: Knex, ability: AppAbility): Knex.QueryBuilder {
+  const query = knex('posts')
+    .leftJoin('users', 'users.id', 'posts.author_id')
+    .select('posts.id', 'posts.position', 'posts.space_id', 'posts.classification', 'posts.author_id', 'users.name as author_name', 'posts.mentions', 'posts.topics', 'posts.text', 'posts.created_at');
+  return wherePermitted(query, ability, 'read', 'Post', POST_COLUMNS);
+}
+
+/** A cursor is an event position; anything else is refused rather than guessed. */
+export function parseCursor(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[1-9][0-9]{0,15}$/.test(value)) return Number.NaN;
+  return Number(value);
+}
+
+export async function postsInSpace(knex: Knex, ability: AppAbility, spaceId: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
+  let query = selectPosts(knex, ability).where('posts.space_id', spaceId);
+  if (page.before !== undefined) query = query.where('posts.position', '<', page.before);
+  const rows = (await query.orderBy('posts.position', 'desc').limit(page.limit + 1)) as PostRow[];
+  const items = rows.slice(0, page.limit).map((r) => present(r, ability));
+  return { items, next: rows.length > page.limit ? String(items[items.length - 1]!.position) : null };
+}
+
+/** One post, or NotFoundError whether it is missing or hidden from this person. */
+export async function postById(knex: Knex, ability: AppAbility, postId: string): Promise<PostView> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(postId)) throw new NotFoundError();
+  const row = (await selectPosts(knex, ability).where('posts.id', postId).first()) as PostRow | undefined;
+  if (!row) throw new NotFoundError();
+  return present(row, ability);
+}

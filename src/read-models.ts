@@ -1,0 +1,8 @@
+// Every read model Flurfunk keeps, in one list: the projector applies them, `events rebuild`
+// recreates them.
+import type { Projection } from './events/projector.js';
+import { usersProjection } from './identity/user-directory.js';
+import { followsProjection, guidelineProjection } from './posts/follow-projection.js';
+import { postsProjection } from './posts/post-projection.js';
+
+export const projections: readonly Projection[] = [usersProjection, postsProjection, followsProjection, guidelineProjection];

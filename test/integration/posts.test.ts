@@ -1,0 +1,163 @@
+// Spaces and posts through HTTP with real sessions from the development provider: who sees
+// which spaces, the guideline before the first post, posting under the policy, lists filtered
+// in SQL and paged by position, and hidden things answering exactly like missing ones.
+import { expect } from 'chai';
+import { Browser, signIn } from '../support/browser.js';
+import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
+
+interface Person {
+  readonly browser: Browser;
+  readonly csrf: string;
+}
+
+async function person(t: TestServer, username: string): Promise<Person> {
+  const browser = new Browser();
+  await signIn(browser, t.base, username);
+  const me = (await (await browser.request(`${t.base}/api/me`)).json()) as { csrfToken: string };
+  return { browser, csrf: me.csrfToken };
+}
+
+/** The fields these tests read from answers: posts, pages, spaces, problems, the guideline. */
+interface Body {
+  id: string;
+  type: string;
+  detail: string;
+  version: string;
+  accepted: boolean;
+  text: string;
+  spaceId: string;
+  author: { id: string; name: string | null };
+  may: Record<string, boolean>;
+  next: string | null;
+  items: { id: string; text: string; following: boolean; muted: boolean; may: { post: boolean } }[];
+}
+
+async function call(t: TestServer, who: Person, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Body; headers: Headers }> {
+  const res = await who.browser.request(`${t.base}${path}`, {
+    method,
+    headers: { 'X-CSRF-Token': who.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as Body, headers: res.headers };
+}
+
+describe('spaces and posts', function () {
+  let t: TestServer;
+  let ada: Person; // GG-Alle, GG-Apollo
+  let bernd: Person; // GG-Alle, GG-Vertrieb
+  let clara: Person; // management: reads Apollo and sales, posts in sales only
+
+  before(async function () {
+    t = await startFlurfunk();
+    [ada, bernd, clara] = [await person(t, 'ada'), await person(t, 'bernd'), await person(t, 'clara')];
+    const { version } = (await call(t, ada, 'GET', '/api/guideline')).body;
+    for (const p of [ada, bernd, clara]) expect((await call(t, p, 'POST', '/api/guideline/acceptance', { version })).status).to.equal(201);
+  });
+  after(async function () {
+    await t.stop();
+  });
+
+  it('lists only the spaces a person may read, with what they may do there', async function () {
+    const spaces = async (p: Person) => (await call(t, p, 'GET', '/api/spaces')).body.items.map((s) => `${s.id}${s.may.post ? '+post' : ''}`);
+    expect(await spaces(ada)).to.deep.equal(['all-company+post', 'project-apollo+post']);
+    expect(await spaces(bernd)).to.deep.equal(['all-company+post', 'sales+post']);
+    expect(await spaces(clara)).to.deep.equal(['all-company+post', 'project-apollo', 'sales+post']);
+  });
+
+  it('asks for the current guideline before the first post, and records the acceptance', async function () {
+    const dora = await person(t, 'dieter');
+    const refused = await call(t, dora, 'POST', '/api/spaces/all-company/posts', { text: 'Hallo' });
+    expect(refused.status).to.equal(403);
+    expect(refused.body.type).to.equal('urn:flurfunk:problem:guideline_not_accepted');
+    const guideline = (await call(t, dora, 'GET', '/api/guideline')).body;
+    expect(guideline).to.include({ accepted: false, title: 'Nutzungsrichtlinie Flurfunk' });
+    expect((await call(t, dora, 'POST', '/api/guideline/acceptance', { version: 'old' })).status).to.equal(400);
+    expect((await call(t, dora, 'POST', '/api/guideline/acceptance', { version: guideline.version })).status).to.equal(201);
+    expect((await call(t, dora, 'GET', '/api/guideline')).body.accepted).to.equal(true);
+    expect((await call(t, dora, 'POST', '/api/spaces/all-company/posts', { text: 'Hallo' })).status).to.equal(201);
+    const accepted = (await t.world.runtime.store.readStream('user:dieter')).find((e) => e.type === 'GuidelineAccepted');
+    expect(accepted?.data).to.deep.equal({ userId: 'dieter', version: guideline.version });
+  });
+
+  it('posts into a confidential space for its members; everyone else gets 404, exactly as for a missing post', async function () {
+    const created = await call(t, ada, 'POST', '/api/spaces/project-apollo/posts', { text: 'Meilenstein 3 erreicht, danke @clara! #apollo' });
+    expect(created.status).to.equal(201);
+    expect(created.headers.get('location')).to.equal(`/api/posts/${created.body.id}`);
+    expect(created.body.text).to.include('Meilenstein');
+    expect(created.body).to.deep.include({ spaceId: 'project-apollo', classification: 'confidential', mentions: ['clara'], topics: ['apollo'] });
+    expect(created.body.author).to.deep.equal({ id: 'ada', name: 'Ada Berger' });
+    expect(created.body.may).to.include({ update: true, delete: true });
+
+    // The event records the policy that allowed it; the text is sealed, not in the clear data.
+    const [event] = await t.world.runtime.store.readStream(`post:${created.body.id}`);
+    expect(event!.policyVersion).to.equal(t.world.runtime.policy!.version);
+    expect(JSON.stringify(event!.data)).to.not.include('Meilenstein');
+
+    expect((await call(t, clara, 'GET', `/api/posts/${created.body.id}`)).body.text).to.include('Meilenstein');
+    const hidden = await call(t, bernd, 'GET', `/api/posts/${created.body.id}`);
+    const missing = await call(t, bernd, 'GET', '/api/posts/00000000-0000-4000-8000-000000000000');
+    expect(hidden.status).to.equal(404);
+    expect({ ...hidden.body, instance: undefined, requestId: undefined }).to.deep.equal({ ...missing.body, instance: undefined, requestId: undefined });
+    expect((await call(t, bernd, 'GET', '/api/spaces/project-apollo/posts')).status).to.equal(404);
+    expect((await call(t, bernd, 'POST', '/api/spaces/project-apollo/posts', { text: 'rein da' })).status).to.equal(404);
+    expect((await call(t, bernd, 'GET', '/api/spaces/no-such-space/posts')).status).to.equal(404);
+  });
+
+  it('refuses a post where the person may read but not post, with the reason (403)', async function () {
+    const refused = await call(t, clara, 'POST', '/api/spaces/project-apollo/posts', { text: 'Von der Leitung' });
+    expect(refused.status).to.equal(403);
+    expect(refused.body.type).to.equal('urn:flurfunk:problem:forbidden');
+  });
+
+  it('refuses bad input with a clear 4xx problem and appends nothing', async function () {
+    const head = (await t.world.runtime.store.head()).position;
+    const limit = t.world.runtime.policy!.current.set.limits.postLength;
+    const cases: [unknown, Record<string, string>, number, RegExp][] = [
+      [{ text: 'x'.repeat(limit + 1) }, {}, 400, new RegExp(`has ${limit + 1} characters; this installation allows at most ${limit}`)],
+      [{ text: '   ' }, {}, 400, /"text" is empty/],
+      [{ text: 'hi', audience: 'everyone' }, {}, 400, /unknown field "audience"/],
+      [{ text: 42 }, {}, 400, /"text" must be a string/],
+      ['{"text": "unterminated', {}, 400, /could not be read/],
+      ['text=hi', { 'content-type': 'application/x-www-form-urlencoded' }, 400, /application\/json/],
+    ];
+    for (const [body, headers, status, detail] of cases) {
+      const res = await call(t, ada, 'POST', '/api/spaces/all-company/posts', body, headers);
+      expect(res.status, JSON.stringify(body).slice(0, 60)).to.equal(status);
+      expect(res.headers.get('content-type')).to.match(/^application\/problem\+json/);
+      expect(res.body.detail).to.match(detail);
+    }
+    // A text at the limit, counted in characters (an umlaut is one), is fine.
+    expect((await call(t, ada, 'POST', '/api/spaces/all-company/posts', { text: 'ä'.repeat(limit) })).status).to.equal(201);
+    expect((await t.world.runtime.store.head()).position).to.equal(head + 1);
+  });
+
+  it('needs the CSRF token to post from a browser session', async function () {
+    const res = await call(t, ada, 'POST', '/api/spaces/all-company/posts', { text: 'ohne Token' }, { 'X-CSRF-Token': '' });
+    expect(res.status).to.equal(403);
+  });
+
+  it('pages a space by event position, newest first, with a cursor; lists only what the reader may read', async function () {
+    for (let i = 1; i <= 5; i++) expect((await call(t, bernd, 'POST', '/api/spaces/sales/posts', { text: `Angebot ${i}` })).status).to.equal(201);
+    const first = (await call(t, clara, 'GET', '/api/spaces/sales/posts?limit=2')).body;
+    expect(first.items.map((p) => p.text)).to.deep.equal(['Angebot 5', 'Angebot 4']);
+    const second = (await call(t, clara, 'GET', `/api/spaces/sales/posts?limit=2&cursor=${first.next}`)).body;
+    expect(second.items.map((p) => p.text)).to.deep.equal(['Angebot 3', 'Angebot 2']);
+    const last = (await call(t, clara, 'GET', `/api/spaces/sales/posts?limit=2&cursor=${second.next}`)).body;
+    expect(last.items.map((p) => p.text)).to.deep.equal(['Angebot 1']);
+    expect(last.next).to.equal(null);
+    expect((await call(t, clara, 'GET', '/api/spaces/sales/posts?cursor=abc')).status).to.equal(400);
+    expect((await call(t, clara, 'GET', '/api/spaces/sales/posts?limit=1000')).status).to.equal(400);
+    expect((await call(t, ada, 'GET', '/api/spaces/sales/posts')).status).to.equal(404);
+  });
+
+  it('follows and mutes spaces it may read, and not the others', async function () {
+    expect((await call(t, ada, 'PUT', '/api/spaces/project-apollo/follow')).status).to.equal(204);
+    expect((await call(t, ada, 'PUT', '/api/spaces/project-apollo/mute')).status).to.equal(204);
+    const apollo = (await call(t, ada, 'GET', '/api/spaces')).body.items.find((s) => s.id === 'project-apollo');
+    expect(apollo).to.include({ following: true, muted: true });
+    expect((await call(t, ada, 'DELETE', '/api/spaces/project-apollo/follow')).status).to.equal(204);
+    expect((await call(t, ada, 'GET', '/api/spaces')).body.items.find((s) => s.id === 'project-apollo')?.following).to.equal(false);
+    expect((await call(t, ada, 'PUT', '/api/spaces/hr/follow')).status).to.equal(404);
+  });
+});
