@@ -7,6 +7,7 @@ import { variables, variableNames } from '../config/variables.js';
 import { version } from '../version.js';
 import { serveCommand } from './serve.js';
 import { migrateCommand } from './migrate.js';
+import { rebuildCommand } from './events-rebuild.js';
 import { verifyCommand } from './events-verify.js';
 import { policyCheckCommand, policyDiffCommand, policyExplainCommand, policyTestCommand } from './policy.js';
 
@@ -43,6 +44,10 @@ events
   .description('Recompute the whole hash chain and check every signed checkpoint (database and checkpoint file). Exit 0 when all holds; exit 1 naming the first bad position.')
   .option('--json', 'print the report as JSON')
   .action(verifyCommand);
+events
+  .command('rebuild')
+  .description('Recreate every read model (users, posts, follows, guideline acceptances) from the events. Stop the servers using the database first.')
+  .action(rebuildCommand);
 
 const policy = program.command('policy').description('Check, test, explain and compare policy folders (no database needed).');
 policy

@@ -71,26 +71,7 @@ export class Projector {
 
   private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
     const last = events[events.length - 1]!.position;
-    for (const projection of this.projections) {
-      const wanted = events.filter((e) => projection.types.has(e.type));
-      const opened: ProjectedEvent[] = [];
-      for (const event of wanted) {
-        let personal: JsonValue | undefined;
-        if (projection.personalTypes?.has(event.type)) {
-          const content = await this.store.personal(event);
-          personal = content.state === 'present' ? content.value : undefined;
-        }
-        opened.push({ event, personal });
-      }
-      await this.knex.transaction(async (trx) => {
-        const row = (await trx.raw<{ rows: { position: string | number }[] }>('SELECT position FROM projection_positions WHERE name = ? FOR UPDATE', [projection.name])).rows[0];
-        const done = Number(row?.position ?? 0);
-        if (done >= last) return; // another process got there first
-        const fresh = opened.filter((p) => p.event.position > done);
-        if (fresh.length > 0) await projection.apply(trx, fresh);
-        await trx('projection_positions').where({ name: projection.name }).update({ position: last });
-      });
-    }
+    for (const projection of this.projections) await applyTo(this.knex, this.store, projection, events);
     this.position = last;
     for (const w of [...this.waiters]) {
       if (w.position <= last) {
@@ -99,5 +80,50 @@ export class Projector {
       }
     }
     this.logger.trace({ position: last }, 'read models applied');
+  }
+}
+
+/** Applies a batch to one projection, once: events at or before its recorded position are skipped. */
+async function applyTo(knex: Knex, store: EventStore, projection: Projection, events: readonly RecordedEvent[]): Promise<void> {
+  const last = events[events.length - 1]!.position;
+  const opened: ProjectedEvent[] = [];
+  for (const event of events) {
+    if (!projection.types.has(event.type)) continue;
+    let personal: JsonValue | undefined;
+    if (projection.personalTypes?.has(event.type)) {
+      const content = await store.personal(event);
+      personal = content.state === 'present' ? content.value : undefined;
+    }
+    opened.push({ event, personal });
+  }
+  await knex.transaction(async (trx) => {
+    const row = (await trx.raw<{ rows: { position: string | number }[] }>('SELECT position FROM projection_positions WHERE name = ? FOR UPDATE', [projection.name])).rows[0];
+    const done = Number(row?.position ?? 0);
+    if (done >= last) return; // another process got there first
+    const fresh = opened.filter((p) => p.event.position > done);
+    if (fresh.length > 0) await projection.apply(trx, fresh);
+    await trx('projection_positions').where({ name: projection.name }).update({ position: last });
+  });
+}
+
+/**
+ * Recreates every read model from the events: clears each, then applies the whole history.
+ * Run it while no server uses the database (a running projector would move the positions).
+ */
+export async function rebuildReadModels(knex: Knex, store: EventStore, projections: readonly Projection[], batchSize = 1_000): Promise<{ events: number }> {
+  for (const projection of projections) {
+    await knex.transaction(async (trx) => {
+      await projection.clear(trx);
+      await trx.raw('INSERT INTO projection_positions (name, position) VALUES (?, 0) ON CONFLICT (name) DO UPDATE SET position = 0', [projection.name]);
+    });
+  }
+  let position = 0;
+  let count = 0;
+  for (;;) {
+    const events = await store.readAll(position, batchSize);
+    if (events.length === 0) return { events: count };
+    for (const projection of projections) await applyTo(knex, store, projection, events);
+    position = events[events.length - 1]!.position;
+    count += events.length;
   }
 }
