@@ -11,6 +11,18 @@ import { startServer, type RunningServer } from '../../src/http/server.js';
 import { openApiDocument } from '../../src/http/openapi.js';
 import { createWorld, type World } from '../support/world.js';
 
+interface RouterLike {
+  stack: { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown } }[];
+}
+
+/** "METHOD /path/{param}" for every route of an express router, nested routers included. */
+function routesOf(router: RouterLike): string[] {
+  return router.stack.flatMap((layer) => {
+    if (layer.route) return Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`);
+    return layer.handle?.stack ? routesOf(layer.handle as RouterLike) : [];
+  });
+}
+
 describe('HTTP server', function () {
   let world: World;
   let server: RunningServer;
@@ -36,6 +48,21 @@ describe('HTTP server', function () {
       });
     }
   }
+
+  it('documents every route the server has in the OpenAPI document (and nothing it lacks)', async function () {
+    const identity = await startIdentity(world.runtime);
+    const projector = await Projector.start(world.runtime.db.knex, world.runtime.store, [], world.runtime.logger);
+    try {
+      const app = createApp(world.runtime, { draining: false }, { identity, projector }) as unknown as { router: RouterLike };
+      // Not API: the home page (HTML for people) and the development provider's sign-in pages.
+      const served = routesOf(app.router).filter((r) => r !== 'GET /' && !r.includes(' /interaction/'));
+      const documented = Object.entries(openApiDocument.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+      expect(served.sort()).to.deep.equal(documented.sort());
+    } finally {
+      await identity.close();
+      await projector.stop();
+    }
+  });
 
   it('reports readiness with the database kind and chain head', async function () {
     const appended = await world.runtime.store.append('s', [{ type: 'A', data: {} }], { expectedVersion: 0, actor: 'u' });
