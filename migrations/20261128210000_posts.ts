@@ -1,5 +1,5 @@
 // Read models of the microblog's first parts: posts (the text is a copy of sealed content, so
-// retention removes the row when it shreds the stream's key), follows and mutes of spaces, and
+// retention removes the row when it shreds the stream's key; html is its safe rendering), follows and mutes of spaces, and
 // the guideline versions people accepted. All derived from events; `events rebuild` recreates
 // them. Plain knex and SQL only: migrations never import application code.
 import type { Knex } from 'knex';
@@ -15,6 +15,7 @@ export async function up(knex: Knex): Promise<void> {
       mentions        text[]      NOT NULL CHECK (array_position(mentions, NULL) IS NULL),
       topics          text[]      NOT NULL CHECK (array_position(topics, NULL) IS NULL),
       text            text        NOT NULL,
+      html            text        NOT NULL,
       created_at      timestamptz NOT NULL
     )`);
   await knex.raw('CREATE INDEX posts_space_position ON posts (space_id, position DESC)');

@@ -196,13 +196,14 @@ export const openApiDocument = {
       SpacePage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Space' } }, next: { type: ['string', 'null'] } } },
       Post: {
         type: 'object',
-        required: ['id', 'spaceId', 'classification', 'author', 'text', 'mentions', 'topics', 'createdAt', 'position', 'may'],
+        required: ['id', 'spaceId', 'classification', 'author', 'text', 'html', 'mentions', 'topics', 'createdAt', 'position', 'may'],
         properties: {
           id: { type: 'string', format: 'uuid' },
           spaceId: { type: 'string' },
           classification: { type: 'string' },
           author: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } } },
           text: { type: 'string', description: 'Markdown, as written' },
+          html: { type: 'string', description: 'The Markdown rendered: raw HTML escaped, only http(s) and mailto links, each with rel="noopener noreferrer nofollow"' },
           mentions: { type: 'array', items: { type: 'string' } },
           topics: { type: 'array', items: { type: 'string' } },
           createdAt: { type: 'string', format: 'date-time' },

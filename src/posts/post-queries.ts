@@ -27,6 +27,7 @@ interface PostRow {
   mentions: string[];
   topics: string[];
   text: string;
+  html: string;
   created_at: Date | string;
 }
 
@@ -35,7 +36,10 @@ export interface PostView {
   readonly spaceId: string;
   readonly classification: string;
   readonly author: { readonly id: string; readonly name: string | null };
+  /** Markdown as written. */
   readonly text: string;
+  /** Rendered, safe to insert: no raw HTML, only http(s) and mailto links. */
+  readonly html: string;
   readonly mentions: readonly string[];
   readonly topics: readonly string[];
   readonly createdAt: string;
@@ -58,6 +62,7 @@ function present(row: PostRow, ability: AppAbility): PostView {
     classification: row.classification,
     author: { id: row.author_id, name: row.author_name },
     text: row.text,
+    html: row.html,
     mentions: row.mentions,
     topics: row.topics,
     createdAt: new Date(row.created_at).toISOString(),
@@ -69,7 +74,7 @@ function present(row: PostRow, ability: AppAbility): PostView {
 function selectPosts(knex: Knex, ability: AppAbility): Knex.QueryBuilder {
   const query = knex('posts')
     .leftJoin('users', 'users.id', 'posts.author_id')
-    .select('posts.id', 'posts.position', 'posts.space_id', 'posts.classification', 'posts.author_id', 'users.name as author_name', 'posts.mentions', 'posts.topics', 'posts.text', 'posts.created_at');
+    .select('posts.id', 'posts.position', 'posts.space_id', 'posts.classification', 'posts.author_id', 'users.name as author_name', 'posts.mentions', 'posts.topics', 'posts.text', 'posts.html', 'posts.created_at');
   return wherePermitted(query, ability, 'read', 'Post', POST_COLUMNS);
 }
 

@@ -25,6 +25,7 @@ interface Body {
   version: string;
   accepted: boolean;
   text: string;
+  html: string;
   spaceId: string;
   author: { id: string; name: string | null };
   may: Record<string, boolean>;
@@ -85,6 +86,7 @@ describe('spaces and posts', function () {
     expect(created.status).to.equal(201);
     expect(created.headers.get('location')).to.equal(`/api/posts/${created.body.id}`);
     expect(created.body.text).to.include('Meilenstein');
+    expect(created.body.html).to.equal('<p>Meilenstein 3 erreicht, danke @clara! #apollo</p>\n');
     expect(created.body).to.deep.include({ spaceId: 'project-apollo', classification: 'confidential', mentions: ['clara'], topics: ['apollo'] });
     expect(created.body.author).to.deep.equal({ id: 'ada', name: 'Ada Berger' });
     expect(created.body.may).to.include({ update: true, delete: true });

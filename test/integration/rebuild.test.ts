@@ -9,7 +9,7 @@ import { runCli } from '../support/processes.js';
 
 const TABLES: Record<string, string> = {
   users: 'SELECT id, name, groups, first_seen_at, last_sign_in_at, position FROM users ORDER BY id',
-  posts: 'SELECT id, position, space_id, classification, author_id, mentions, topics, text, created_at FROM posts ORDER BY position',
+  posts: 'SELECT id, position, space_id, classification, author_id, mentions, topics, text, html, created_at FROM posts ORDER BY position',
   space_follows: 'SELECT user_id, space_id, muted FROM space_follows ORDER BY user_id, space_id',
   guideline_acceptances: 'SELECT user_id, version, accepted_at FROM guideline_acceptances ORDER BY user_id, version',
   projection_positions: 'SELECT name FROM projection_positions ORDER BY name',
