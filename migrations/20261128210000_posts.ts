@@ -37,11 +37,26 @@ export async function up(knex: Knex): Promise<void> {
       PRIMARY KEY (user_id, version)
     )`);
 
+  // Answers to requests that carried an Idempotency-Key, so a client's retry gets the first
+  // answer instead of a second post. status NULL: the first request is still running.
+  await knex.raw(`
+    CREATE TABLE idempotency_keys (
+      user_id       text        NOT NULL,
+      key           text        NOT NULL,
+      request_hash  char(64)    NOT NULL,
+      status        integer,
+      body          jsonb,
+      location      text,
+      created_at    timestamptz NOT NULL,
+      PRIMARY KEY (user_id, key)
+    )`);
+  await knex.raw('CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)');
+
   // A user's name for lists of posts; personal, like the text of posts.
   await knex.raw('ALTER TABLE users ADD COLUMN name text');
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('ALTER TABLE users DROP COLUMN name');
-  await knex.raw('DROP TABLE guideline_acceptances, space_follows, posts');
+  await knex.raw('DROP TABLE idempotency_keys, guideline_acceptances, space_follows, posts');
 }

@@ -7,6 +7,7 @@ import { PAGE_DEFAULT, PAGE_MAX, parseCursor, postById, postsInSpace } from '../
 import type { Runtime } from '../runtime.js';
 import { readableSpaces } from '../spaces/space-queries.js';
 import { authOf, requestFacts, requireSignIn } from './authenticate.js';
+import { idempotent } from './idempotency.js';
 
 function pageOf(query: express.Request['query']): { before?: number; limit: number } {
   const before = parseCursor(query.cursor);
@@ -50,7 +51,8 @@ export function microblogRoutes(runtime: Runtime, projector: Projector): express
     res.json(await postsInSpace(deps.knex, ability, space.id, pageOf(req.query)));
   }));
 
-  router.post('/api/spaces/:spaceId/posts', requireSignIn, wrap(async (req, res) => {
+  const idem = idempotent(runtime.db.knex, runtime.clock);
+  router.post('/api/spaces/:spaceId/posts', requireSignIn, idem, wrap(async (req, res) => {
     if (!req.is('application/json')) throw new ValidationError('send the post as application/json');
     const post = await createPost(deps, caller(req, res), String(req.params.spaceId), req.body);
     res.status(201).location(`/api/posts/${post.id}`).json(post);

@@ -10,6 +10,7 @@ const problem = {
 const signedIn = [{ session: [] }, { bearer: [] }];
 const spaceId = { name: 'spaceId', in: 'path', required: true, schema: { type: 'string' } };
 const cursor = { name: 'cursor', in: 'query', required: false, description: 'The "next" value of the previous page', schema: { type: 'string' } };
+const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, description: 'Any 1–200 printable ASCII characters, unique per request you mean; kept for 24 hours', schema: { type: 'string' } };
 const limit = { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } };
 
 export const openApiDocument = {
@@ -103,9 +104,9 @@ export const openApiDocument = {
       },
       post: {
         operationId: 'createPost',
-        summary: 'Post into a space (Markdown text up to the policy limit); needs the current guideline accepted',
+        summary: 'Post into a space (Markdown text up to the policy limit); needs the current guideline accepted. With an Idempotency-Key, a retry gets the first answer (header Idempotent-Replayed: true) instead of a second post.',
         security: signedIn,
-        parameters: [spaceId],
+        parameters: [spaceId, idempotencyKey],
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', minLength: 1 } } } } } },
         responses: {
           '201': { description: 'Created; Location names the post', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } },
@@ -113,6 +114,8 @@ export const openApiDocument = {
           '401': problem,
           '403': problem,
           '404': problem,
+          '409': problem,
+          '422': problem,
         },
       },
     },

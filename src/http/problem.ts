@@ -31,6 +31,7 @@ const titles: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not found',
   409: 'Conflict',
+  422: 'Unprocessable request',
   500: 'Internal server error',
   503: 'Service unavailable',
 };

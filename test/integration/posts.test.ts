@@ -162,4 +162,30 @@ describe('spaces and posts', function () {
     expect((await call(t, ada, 'GET', '/api/spaces')).body.items.find((s) => s.id === 'project-apollo')?.following).to.equal(false);
     expect((await call(t, ada, 'PUT', '/api/spaces/hr/follow')).status).to.equal(404);
   });
+
+  it('posts once for requests with the same Idempotency-Key, and refuses the key for another request', async function () {
+    const head = (await t.world.runtime.store.head()).position;
+    const key = { 'Idempotency-Key': 'ada-2026-11-28-001' };
+    const first = await call(t, ada, 'POST', '/api/spaces/all-company/posts', { text: 'Kantine heute: Spätzle' }, key);
+    const retry = await call(t, ada, 'POST', '/api/spaces/all-company/posts', { text: 'Kantine heute: Spätzle' }, key);
+    expect(first.status).to.equal(201);
+    expect(retry.status).to.equal(201);
+    expect(retry.body.id).to.equal(first.body.id);
+    expect(retry.headers.get('idempotent-replayed')).to.equal('true');
+    expect(retry.headers.get('location')).to.equal(`/api/posts/${first.body.id}`);
+    expect((await t.world.runtime.store.head()).position).to.equal(head + 1);
+
+    const other = await call(t, ada, 'POST', '/api/spaces/all-company/posts', { text: 'Etwas anderes' }, key);
+    expect(other.status).to.equal(422);
+    expect(other.body.type).to.equal('urn:flurfunk:problem:idempotency_key_reused');
+    // Keys are per person: bernd's request with the same key is his own.
+    expect((await call(t, bernd, 'POST', '/api/spaces/all-company/posts', { text: 'Kantine heute: Spätzle' }, key)).status).to.equal(201);
+    // A refused request is remembered as refused, and not run again.
+    const tooLong = { text: 'x'.repeat(t.world.runtime.policy!.current.set.limits.postLength + 1) };
+    const badKey = { 'Idempotency-Key': 'ada-2026-11-28-002' };
+    expect((await call(t, ada, 'POST', '/api/spaces/all-company/posts', tooLong, badKey)).status).to.equal(400);
+    expect((await call(t, ada, 'POST', '/api/spaces/all-company/posts', tooLong, badKey)).headers.get('idempotent-replayed')).to.equal('true');
+    expect((await call(t, ada, 'POST', '/api/spaces/all-company/posts', { text: 'x' }, { 'Idempotency-Key': 'bad key with spaces' })).status).to.equal(400);
+    expect((await t.world.runtime.store.head()).position).to.equal(head + 2);
+  });
 });
