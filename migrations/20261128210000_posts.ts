@@ -1,4 +1,4 @@
-// Read models of the microblog's first parts: posts (the text is a copy of sealed content, so
+// Read models of the microblog's first parts: posts and comments (the text is a copy of sealed content, so
 // retention removes the row when it shreds the stream's key; html is its safe rendering), follows and mutes of spaces, and
 // the guideline versions people accepted. All derived from events; `events rebuild` recreates
 // them. Plain knex and SQL only: migrations never import application code.
@@ -20,6 +20,21 @@ export async function up(knex: Knex): Promise<void> {
     )`);
   await knex.raw('CREATE INDEX posts_space_position ON posts (space_id, position DESC)');
   await knex.raw('CREATE INDEX posts_author_position ON posts (author_id, position DESC)');
+
+  await knex.raw(`
+    CREATE TABLE comments (
+      id              uuid        PRIMARY KEY,
+      position        bigint      NOT NULL UNIQUE,
+      post_id         uuid        NOT NULL,
+      space_id        text        NOT NULL,
+      classification  text        NOT NULL,
+      author_id       text        NOT NULL,
+      post_author_id  text        NOT NULL,
+      text            text        NOT NULL,
+      html            text        NOT NULL,
+      created_at      timestamptz NOT NULL
+    )`);
+  await knex.raw('CREATE INDEX comments_post_position ON comments (post_id, position)');
 
   await knex.raw(`
     CREATE TABLE space_follows (
@@ -58,5 +73,5 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('ALTER TABLE users DROP COLUMN name');
-  await knex.raw('DROP TABLE idempotency_keys, guideline_acceptances, space_follows, posts');
+  await knex.raw('DROP TABLE idempotency_keys, guideline_acceptances, space_follows, comments, posts');
 }

@@ -2,7 +2,8 @@
 // recreates them.
 import type { Projection } from './events/projector.js';
 import { usersProjection } from './identity/user-directory.js';
+import { commentsProjection } from './posts/comment-projection.js';
 import { followsProjection, guidelineProjection } from './posts/follow-projection.js';
 import { postsProjection } from './posts/post-projection.js';
 
-export const projections: readonly Projection[] = [usersProjection, postsProjection, followsProjection, guidelineProjection];
+export const projections: readonly Projection[] = [usersProjection, postsProjection, commentsProjection, followsProjection, guidelineProjection];

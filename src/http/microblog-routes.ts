@@ -2,7 +2,8 @@
 import express from 'express';
 import { ValidationError } from '../errors.js';
 import type { Projector } from '../events/projector.js';
-import { acceptGuideline, createPost, decidingPolicy, hasAcceptedGuideline, readableSpace, setFollow, type Caller, type CommandDeps } from '../posts/commands.js';
+import { commentsOfPost } from '../posts/comment-queries.js';
+import { acceptGuideline, createComment, createPost, decidingPolicy, hasAcceptedGuideline, readableSpace, setFollow, type Caller, type CommandDeps } from '../posts/commands.js';
 import { PAGE_DEFAULT, PAGE_MAX, parseCursor, postById, postsInSpace } from '../posts/post-queries.js';
 import type { Runtime } from '../runtime.js';
 import { readableSpaces } from '../spaces/space-queries.js';
@@ -61,6 +62,19 @@ export function microblogRoutes(runtime: Runtime, projector: Projector): express
   router.get('/api/posts/:postId', requireSignIn, wrap(async (req, res) => {
     const { ability } = decidingPolicy(deps, caller(req, res));
     res.json(await postById(deps.knex, ability, String(req.params.postId)));
+  }));
+
+  router.get('/api/posts/:postId/comments', requireSignIn, wrap(async (req, res) => {
+    const { ability } = decidingPolicy(deps, caller(req, res));
+    const post = await postById(deps.knex, ability, String(req.params.postId));
+    const { before, limit } = pageOf(req.query);
+    res.json(await commentsOfPost(deps.knex, ability, post.id, { after: before, limit }));
+  }));
+
+  router.post('/api/posts/:postId/comments', requireSignIn, idem, wrap(async (req, res) => {
+    if (!req.is('application/json')) throw new ValidationError('send the comment as application/json');
+    const comment = await createComment(deps, caller(req, res), String(req.params.postId), req.body);
+    res.status(201).json(comment);
   }));
 
   router.get('/api/guideline', requireSignIn, wrap(async (req, res) => {

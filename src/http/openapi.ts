@@ -11,6 +11,7 @@ const signedIn = [{ session: [] }, { bearer: [] }];
 const spaceId = { name: 'spaceId', in: 'path', required: true, schema: { type: 'string' } };
 const cursor = { name: 'cursor', in: 'query', required: false, description: 'The "next" value of the previous page', schema: { type: 'string' } };
 const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, description: 'Any 1–200 printable ASCII characters, unique per request you mean; kept for 24 hours', schema: { type: 'string' } };
+const postId = { name: 'postId', in: 'path', required: true, schema: { type: 'string' } };
 const limit = { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } };
 
 export const openApiDocument = {
@@ -124,8 +125,33 @@ export const openApiDocument = {
         operationId: 'getPost',
         summary: 'One post; 404 alike for a missing post and one the caller may not read',
         security: signedIn,
-        parameters: [{ name: 'postId', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: [postId],
         responses: { '200': { description: 'The post', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } }, '401': problem, '404': problem },
+      },
+    },
+    '/api/posts/{postId}/comments': {
+      get: {
+        operationId: 'listComments',
+        summary: 'Comments on a post the caller may read, oldest first, paged by event position (cursor: the "next" of the previous page)',
+        security: signedIn,
+        parameters: [postId, cursor, limit],
+        responses: { '200': { description: 'A page of comments', content: { 'application/json': { schema: { $ref: '#/components/schemas/CommentPage' } } } }, '400': problem, '401': problem, '404': problem },
+      },
+      post: {
+        operationId: 'createComment',
+        summary: 'Comment on a post (Markdown up to the policy’s comment limit); 404 when the post is missing or hidden, 403 with the reason when the caller may read but not comment',
+        security: signedIn,
+        parameters: [postId, idempotencyKey],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', minLength: 1 } } } } } },
+        responses: {
+          '201': { description: 'Created', content: { 'application/json': { schema: { $ref: '#/components/schemas/Comment' } } } },
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '404': problem,
+          '409': problem,
+          '422': problem,
+        },
       },
     },
     '/api/guideline': {
@@ -214,6 +240,21 @@ export const openApiDocument = {
           may: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'What the caller may do with it under the active policy' },
         },
       },
+      Comment: {
+        type: 'object',
+        required: ['id', 'postId', 'author', 'text', 'html', 'createdAt', 'position', 'may'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          postId: { type: 'string', format: 'uuid' },
+          author: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } } },
+          text: { type: 'string' },
+          html: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          position: { type: 'integer' },
+          may: { type: 'object', additionalProperties: { type: 'boolean' } },
+        },
+      },
+      CommentPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Comment' } }, next: { type: ['string', 'null'] } } },
       PostPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Post' } }, next: { type: ['string', 'null'] } } },
       Guideline: {
         type: 'object',

@@ -12,6 +12,7 @@ import type { Principal } from '../policy/principal.js';
 import type { Space } from '../policy/model.js';
 import { userStream } from '../identity/user-directory.js';
 import { checkedText, namesIn } from './post-text.js';
+import { commentById, type CommentView } from './comment-queries.js';
 import { postById, type PostView } from './post-queries.js';
 
 export interface Caller {
@@ -51,18 +52,12 @@ export async function hasAcceptedGuideline(knex: Knex, userId: string, version: 
 export async function createPost(deps: CommandDeps, caller: Caller, spaceId: string, body: unknown): Promise<PostView> {
   const { policy, ability } = decidingPolicy(deps, caller);
   const space = readableSpace(policy, ability, spaceId);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('post: expected a JSON object with "text"');
-  const unknownKeys = Object.keys(body).filter((k) => k !== 'text');
-  if (unknownKeys.length > 0) throw new ValidationError(`post: unknown field ${unknownKeys.map((k) => `"${k}"`).join(', ')}; expected "text"`);
-  const text = checkedText((body as { text?: unknown }).text, policy.set.limits.postLength, 'post');
+  const text = textField(body, 'post', policy.set.limits.postLength);
   const { mentions, topics } = namesIn(text);
   const fields = { spaceId: space.id, classification: space.classification, authorId: caller.principal.id, mentions, topics };
   const subject = asSubject('Post', fields);
   if (!ability.can('create', subject as never)) throw new ForbiddenError(reasonFor(ability, 'create', subject, `You may read space ${space.id} but not post in it.`));
-  const guideline = policy.set.guideline;
-  if (guideline) {
-    if (!(await hasAcceptedGuideline(deps.knex, caller.principal.id, guideline.version))) throw new GuidelineNotAcceptedError(guideline.version);
-  }
+  await requireGuideline(deps, policy, caller.principal.id);
   const postId = crypto.randomUUID();
   const result = await deps.store.append(`post:${postId}`, [{ type: 'PostCreated', data: { postId, ...fields }, personal: { text } }], {
     expectedVersion: 0,
@@ -72,6 +67,38 @@ export async function createPost(deps: CommandDeps, caller: Caller, spaceId: str
   });
   await deps.projector.waitFor(result.events[0]!.position);
   return postById(deps.knex, ability, postId);
+}
+
+/** Reads a body of exactly `{ "text": … }`; anything else is a clear 400. */
+function textField(body: unknown, what: string, limit: number): string {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError(`${what}: expected a JSON object with "text"`);
+  const unknownKeys = Object.keys(body).filter((k) => k !== 'text');
+  if (unknownKeys.length > 0) throw new ValidationError(`${what}: unknown field ${unknownKeys.map((k) => `"${k}"`).join(', ')}; expected "text"`);
+  return checkedText((body as { text?: unknown }).text, limit, what);
+}
+
+async function requireGuideline(deps: CommandDeps, policy: CompiledPolicy, userId: string): Promise<void> {
+  const guideline = policy.set.guideline;
+  if (guideline && !(await hasAcceptedGuideline(deps.knex, userId, guideline.version))) throw new GuidelineNotAcceptedError(guideline.version);
+}
+
+export async function createComment(deps: CommandDeps, caller: Caller, postId: string, body: unknown): Promise<CommentView> {
+  const { policy, ability } = decidingPolicy(deps, caller);
+  const post = await postById(deps.knex, ability, postId); // NotFoundError unless readable
+  const text = textField(body, 'comment', policy.set.limits.commentLength);
+  const fields = { spaceId: post.spaceId, classification: post.classification, authorId: caller.principal.id, postAuthorId: post.author.id };
+  const subject = asSubject('Comment', fields);
+  if (!ability.can('create', subject as never)) throw new ForbiddenError(reasonFor(ability, 'create', subject, `You may read this post but not comment on it.`));
+  await requireGuideline(deps, policy, caller.principal.id);
+  const commentId = crypto.randomUUID();
+  const result = await deps.store.append(`post:${post.id}`, [{ type: 'CommentCreated', data: { commentId, postId: post.id, ...fields }, personal: { text } }], {
+    expectedVersion: 'any',
+    actor: caller.principal.id,
+    correlationId: caller.correlationId,
+    policyVersion: policy.version,
+  });
+  await deps.projector.waitFor(result.events[0]!.position);
+  return (await commentById(deps.knex, ability, commentId))!;
 }
 
 export async function acceptGuideline(deps: CommandDeps, caller: Caller, body: unknown): Promise<{ version: string; acceptedAt: string }> {

@@ -188,4 +188,22 @@ describe('spaces and posts', function () {
     expect((await call(t, ada, 'POST', '/api/spaces/all-company/posts', { text: 'x' }, { 'Idempotency-Key': 'bad key with spaces' })).status).to.equal(400);
     expect((await t.world.runtime.store.head()).position).to.equal(head + 2);
   });
+
+  it('comments under the same rules: members comment, readers who may not post get 403, outsiders 404', async function () {
+    const post = (await call(t, ada, 'POST', '/api/spaces/project-apollo/posts', { text: 'Wer kommt zum Review?' })).body;
+    const reply = await call(t, ada, 'POST', `/api/posts/${post.id}/comments`, { text: 'Ich, **natürlich**' });
+    expect(reply.status).to.equal(201);
+    expect(reply.body).to.deep.include({ postId: post.id, text: 'Ich, **natürlich**', html: '<p>Ich, <strong>natürlich</strong></p>\n' });
+    expect(reply.body.author).to.deep.equal({ id: 'ada', name: 'Ada Berger' });
+    expect((await call(t, clara, 'POST', `/api/posts/${post.id}/comments`, { text: 'Leitung' })).status).to.equal(403);
+    expect((await call(t, bernd, 'POST', `/api/posts/${post.id}/comments`, { text: 'rein da' })).status).to.equal(404);
+    expect((await call(t, bernd, 'GET', `/api/posts/${post.id}/comments`)).status).to.equal(404);
+    const listed = (await call(t, clara, 'GET', `/api/posts/${post.id}/comments`)).body;
+    expect(listed.items.map((c) => c.text)).to.deep.equal(['Ich, **natürlich**']);
+    const limit = t.world.runtime.policy!.current.set.limits.commentLength;
+    expect((await call(t, ada, 'POST', `/api/posts/${post.id}/comments`, { text: 'y'.repeat(limit + 1) })).status).to.equal(400);
+    // The comment joins its post's stream, so retention shreds both with one key.
+    const stream = await t.world.runtime.store.readStream(`post:${post.id}`);
+    expect(stream.map((e) => e.type)).to.deep.equal(['PostCreated', 'CommentCreated']);
+  });
 });

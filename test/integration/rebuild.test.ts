@@ -1,5 +1,5 @@
 // `flurfunk events rebuild` recreates every read model from the events alone: after a scripted
-// scenario through HTTP (sign-ins, guideline acceptances, posts, follows and mutes), the
+// scenario through HTTP (sign-ins, guideline acceptances, posts, comments, follows and mutes), the
 // rebuilt tables equal the live ones row for row.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
@@ -10,6 +10,7 @@ import { runCli } from '../support/processes.js';
 const TABLES: Record<string, string> = {
   users: 'SELECT id, name, groups, first_seen_at, last_sign_in_at, position FROM users ORDER BY id',
   posts: 'SELECT id, position, space_id, classification, author_id, mentions, topics, text, html, created_at FROM posts ORDER BY position',
+  comments: 'SELECT id, position, post_id, space_id, classification, author_id, post_author_id, text, html, created_at FROM comments ORDER BY position',
   space_follows: 'SELECT user_id, space_id, muted FROM space_follows ORDER BY user_id, space_id',
   guideline_acceptances: 'SELECT user_id, version, accepted_at FROM guideline_acceptances ORDER BY user_id, version',
   projection_positions: 'SELECT name FROM projection_positions ORDER BY name',
@@ -46,14 +47,17 @@ describe('events rebuild', function () {
     const random = sequence(42);
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
     let operations = 0;
+    const lastPost = new Map<string, string>();
     for (let i = 0; i < 150; i++) {
       const name = pick(people);
       const { browser, csrf } = sessions.get(name)!;
       const space = pick(spacesOf[name]!);
       const roll = random();
       const [method, path, body] =
-        roll < 0.7
+        roll < 0.55 || lastPost.get(space) === undefined
           ? ['POST', `/api/spaces/${space}/posts`, JSON.stringify({ text: `Beitrag ${i} von @${pick(people)} zu #thema${i % 7} – äöü` })]
+          : roll < 0.7
+            ? ['POST', `/api/posts/${lastPost.get(space)}/comments`, JSON.stringify({ text: `Antwort ${i}` })]
           : roll < 0.8
             ? ['PUT', `/api/spaces/${space}/follow`, undefined]
             : roll < 0.87
@@ -63,6 +67,7 @@ describe('events rebuild', function () {
                 : ['DELETE', `/api/spaces/${space}/mute`, undefined];
       const res = await browser.request(`${t.base}${path}`, { method, headers: { 'X-CSRF-Token': csrf, ...(body ? { 'content-type': 'application/json' } : {}) }, body });
       expect(res.status, `${method} ${path}`).to.be.oneOf([201, 204]);
+      if (path.endsWith('/posts')) lastPost.set(space, ((await res.json()) as { id: string }).id);
       operations++;
       if (i % 50 === 0) {
         // Signing in again: a new session, so a new CSRF token.
@@ -75,11 +80,12 @@ describe('events rebuild', function () {
     const live = await snapshot(t.world.runtime.db.knex);
     expect(live.posts!.length).to.be.greaterThan(80);
     expect(live.space_follows!.length).to.be.greaterThan(0);
+    expect(live.comments!.length).to.be.greaterThan(10);
     await t.stop();
 
     const result = await runCli(['events', 'rebuild'], t.world.env);
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout).to.match(/^rebuilt users, posts, space_follows, guideline_acceptances from \d+ events in \d+ ms\n$/);
+    expect(result.stdout).to.match(/^rebuilt users, posts, comments, space_follows, guideline_acceptances from \d+ events in \d+ ms\n$/);
 
     const runtime = await t.world.start();
     try {

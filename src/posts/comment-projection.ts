@@ -1,0 +1,30 @@
+// The `comments` read model: replies to posts, with the fields the policy filters on.
+import type { Projection } from '../events/projector.js';
+import { renderMarkdown } from './markdown.js';
+
+export const commentsProjection: Projection = {
+  name: 'comments',
+  types: new Set(['CommentCreated']),
+  personalTypes: new Set(['CommentCreated']),
+  async apply(trx, events) {
+    for (const { event: e, personal } of events) {
+      const raw = (personal as { text?: unknown } | undefined)?.text;
+      const text = typeof raw === 'string' ? raw : '';
+      await trx('comments').insert({
+        id: e.data.commentId as string,
+        position: e.position,
+        post_id: e.data.postId as string,
+        space_id: e.data.spaceId as string,
+        classification: e.data.classification as string,
+        author_id: e.data.authorId as string,
+        post_author_id: e.data.postAuthorId as string,
+        text,
+        html: renderMarkdown(text),
+        created_at: e.occurredAt,
+      });
+    }
+  },
+  async clear(trx) {
+    await trx('comments').delete();
+  },
+};
