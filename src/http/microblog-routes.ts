@@ -2,6 +2,8 @@
 import express from 'express';
 import { ValidationError } from '../errors.js';
 import type { Projector } from '../events/projector.js';
+import { knownUsers } from '../identity/user-directory.js';
+import { audienceOf } from '../policy/audience.js';
 import { commentsOfPost } from '../posts/comment-queries.js';
 import { acceptGuideline, createComment, createPost, decidingPolicy, hasAcceptedGuideline, readableSpace, setFollow, type Caller, type CommandDeps } from '../posts/commands.js';
 import { PAGE_DEFAULT, PAGE_MAX, parseCursor, postById, postsInSpace } from '../posts/post-queries.js';
@@ -44,6 +46,15 @@ export function microblogRoutes(runtime: Runtime, projector: Projector): express
       res.status(204).end();
     }));
   }
+
+  // Before posting: who will be able to read it (known people, by the active policy).
+  router.get('/api/spaces/:spaceId/audience', requireSignIn, wrap(async (req, res) => {
+    const { policy, ability } = decidingPolicy(deps, caller(req, res));
+    const space = readableSpace(policy, ability, String(req.params.spaceId));
+    const audience = audienceOf(policy, await knownUsers(deps.knex), 'Post', { spaceId: space.id, classification: space.classification, authorId: authOf(res)!.principal.id, mentions: [], topics: [] });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ spaceId: space.id, classification: space.classification, count: audience.readers.length, readers: audience.readers.map((r) => ({ id: r.id, name: r.name ?? null })), notReaching: audience.excluded });
+  }));
 
   router.get('/api/spaces/:spaceId/posts', requireSignIn, wrap(async (req, res) => {
     const c = caller(req, res);

@@ -95,6 +95,15 @@ export const openApiDocument = {
       put: { operationId: 'muteSpace', summary: 'Mute a space', security: signedIn, parameters: [spaceId], responses: { '204': { description: 'Muted' }, '401': problem, '404': problem } },
       delete: { operationId: 'unmuteSpace', summary: 'Unmute a space', security: signedIn, parameters: [spaceId], responses: { '204': { description: 'Not muted' }, '401': problem, '404': problem } },
     },
+    '/api/spaces/{spaceId}/audience': {
+      get: {
+        operationId: 'spaceAudience',
+        summary: 'Who will be able to read a post in this space: the known people (everyone who has signed in) the active policy lets read it, and how many it does not',
+        security: signedIn,
+        parameters: [spaceId],
+        responses: { '200': { description: 'The audience', content: { 'application/json': { schema: { $ref: '#/components/schemas/Audience' } } } }, '401': problem, '404': problem },
+      },
+    },
     '/api/spaces/{spaceId}/posts': {
       get: {
         operationId: 'listPosts',
@@ -238,6 +247,17 @@ export const openApiDocument = {
           createdAt: { type: 'string', format: 'date-time' },
           position: { type: 'integer', description: 'The event position: the order of the timeline' },
           may: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'What the caller may do with it under the active policy' },
+        },
+      },
+      Audience: {
+        type: 'object',
+        required: ['spaceId', 'classification', 'count', 'readers', 'notReaching'],
+        properties: {
+          spaceId: { type: 'string' },
+          classification: { type: 'string' },
+          count: { type: 'integer' },
+          readers: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } } } },
+          notReaching: { type: 'integer', description: 'Known people who would not see it' },
         },
       },
       Comment: {

@@ -206,4 +206,18 @@ describe('spaces and posts', function () {
     const stream = await t.world.runtime.store.readStream(`post:${post.id}`);
     expect(stream.map((e) => e.type)).to.deep.equal(['PostCreated', 'CommentCreated']);
   });
+
+  it('previews the audience of a post: the known people who may read the space, by name', async function () {
+    const apollo = (await call(t, ada, 'GET', '/api/spaces/project-apollo/audience')).body as unknown as { count: number; readers: { id: string; name: string }[]; notReaching: number; classification: string };
+    expect(apollo.classification).to.equal('confidential');
+    expect(apollo.readers).to.deep.equal([
+      { id: 'ada', name: 'Ada Berger' },
+      { id: 'clara', name: 'Clara Hoffmann' },
+    ]);
+    expect(apollo.count).to.equal(2);
+    expect(apollo.notReaching).to.be.at.least(1); // bernd (and dieter, if signed in by now)
+    const everyone = (await call(t, bernd, 'GET', '/api/spaces/all-company/audience')).body as unknown as { readers: { id: string }[] };
+    expect(everyone.readers.map((r) => r.id)).to.include.members(['ada', 'bernd', 'clara']);
+    expect((await call(t, bernd, 'GET', '/api/spaces/project-apollo/audience')).status).to.equal(404);
+  });
 });
