@@ -6,7 +6,7 @@ import { knownUsers } from '../identity/user-directory.js';
 import { audienceOf } from '../policy/audience.js';
 import { commentsOfPost } from '../posts/comment-queries.js';
 import { acceptGuideline, createComment, createPost, decidingPolicy, hasAcceptedGuideline, readableSpace, setFollow, type Caller, type CommandDeps } from '../posts/commands.js';
-import { PAGE_DEFAULT, PAGE_MAX, parseCursor, postById, postsInSpace } from '../posts/post-queries.js';
+import { PAGE_DEFAULT, PAGE_MAX, parseCursor, postById, postsInSpace, timelinePosts } from '../posts/post-queries.js';
 import type { Runtime } from '../runtime.js';
 import { readableSpaces } from '../spaces/space-queries.js';
 import { authOf, requestFacts, requireSignIn } from './authenticate.js';
@@ -68,6 +68,12 @@ export function microblogRoutes(runtime: Runtime, projector: Projector): express
     if (!req.is('application/json')) throw new ValidationError('send the post as application/json');
     const post = await createPost(deps, caller(req, res), String(req.params.spaceId), req.body);
     res.status(201).location(`/api/posts/${post.id}`).json(post);
+  }));
+
+  router.get('/api/timeline', requireSignIn, wrap(async (req, res) => {
+    const c = caller(req, res);
+    const { ability } = decidingPolicy(deps, c);
+    res.json(await timelinePosts(deps.knex, ability, c.principal.id, pageOf(req.query)));
   }));
 
   router.get('/api/posts/:postId', requireSignIn, wrap(async (req, res) => {

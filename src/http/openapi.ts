@@ -129,6 +129,15 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/timeline': {
+      get: {
+        operationId: 'timeline',
+        summary: 'The caller’s timeline: posts in followed (not muted) spaces, posts mentioning them, and their own; newest first, paged by event position',
+        security: signedIn,
+        parameters: [cursor, limit],
+        responses: { '200': { description: 'A page of posts', content: { 'application/json': { schema: { $ref: '#/components/schemas/PostPage' } } } }, '400': problem, '401': problem },
+      },
+    },
     '/api/posts/{postId}': {
       get: {
         operationId: 'getPost',

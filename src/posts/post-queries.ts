@@ -85,12 +85,30 @@ export function parseCursor(value: unknown): number | undefined {
   return Number(value);
 }
 
-export async function postsInSpace(knex: Knex, ability: AppAbility, spaceId: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
-  let query = selectPosts(knex, ability).where('posts.space_id', spaceId);
-  if (page.before !== undefined) query = query.where('posts.position', '<', page.before);
-  const rows = (await query.orderBy('posts.position', 'desc').limit(page.limit + 1)) as PostRow[];
+/** A page of a posts query, newest first by event position; `next` is the cursor for older ones. */
+async function newestFirst(query: Knex.QueryBuilder, ability: AppAbility, page: { before?: number; limit: number }): Promise<Page<PostView>> {
+  const bounded = page.before === undefined ? query : query.where('posts.position', '<', page.before);
+  const rows = (await bounded.orderBy('posts.position', 'desc').limit(page.limit + 1)) as PostRow[];
   const items = rows.slice(0, page.limit).map((r) => present(r, ability));
   return { items, next: rows.length > page.limit ? String(items[items.length - 1]!.position) : null };
+}
+
+export async function postsInSpace(knex: Knex, ability: AppAbility, spaceId: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
+  return newestFirst(selectPosts(knex, ability).where('posts.space_id', spaceId), ability, page);
+}
+
+/**
+ * A person's timeline: posts in the spaces they follow and have not muted, posts that mention
+ * them, and their own; newest first, filtered by what they may read now.
+ */
+export async function timelinePosts(knex: Knex, ability: AppAbility, userId: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
+  const query = selectPosts(knex, ability).where((q) =>
+    q
+      .whereIn('posts.space_id', knex('space_follows').select('space_id').where({ user_id: userId, muted: false }))
+      .orWhereRaw('? = ANY(posts.mentions)', [userId])
+      .orWhere('posts.author_id', userId),
+  );
+  return newestFirst(query, ability, page);
 }
 
 /** One post, or NotFoundError whether it is missing or hidden from this person. */

@@ -220,4 +220,24 @@ describe('spaces and posts', function () {
     expect(everyone.readers.map((r) => r.id)).to.include.members(['ada', 'bernd', 'clara']);
     expect((await call(t, bernd, 'GET', '/api/spaces/project-apollo/audience')).status).to.equal(404);
   });
+
+  it('builds a timeline from followed (not muted) spaces, mentions and own posts, and never shows what the reader may not read', async function () {
+    const paula = await person(t, 'paula');
+    const { version } = (await call(t, paula, 'GET', '/api/guideline')).body;
+    await call(t, paula, 'POST', '/api/guideline/acceptance', { version });
+    const texts = async (p: Person) => (await call(t, p, 'GET', '/api/timeline?limit=100')).body.items.map((i) => i.text);
+    expect(await texts(paula)).to.deep.equal([]);
+    await call(t, paula, 'PUT', '/api/spaces/all-company/follow');
+    await call(t, bernd, 'POST', '/api/spaces/all-company/posts', { text: 'Sommerfest am Freitag' });
+    await call(t, ada, 'POST', '/api/spaces/project-apollo/posts', { text: 'Geheim, @paula darf das nicht sehen' });
+    await call(t, paula, 'POST', '/api/spaces/hr/posts', { text: 'Neue Urlaubsregelung' });
+    await call(t, bernd, 'POST', '/api/spaces/sales/posts', { text: 'Frage an @paula zur Reisekostenabrechnung' });
+    const seen = await texts(paula);
+    expect(seen[0]).to.equal('Neue Urlaubsregelung');
+    expect(seen).to.include('Sommerfest am Freitag');
+    // Mentioned in a confidential space she cannot read, and in sales, which she cannot read either.
+    expect(seen.join('|')).to.not.include('Geheim').and.not.include('Reisekosten');
+    await call(t, paula, 'PUT', '/api/spaces/all-company/mute');
+    expect(await texts(paula)).to.deep.equal(['Neue Urlaubsregelung']);
+  });
 });
