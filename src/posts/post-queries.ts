@@ -102,12 +102,12 @@ export async function postsInSpace(knex: Knex, ability: AppAbility, spaceId: str
  * them, and their own; newest first, filtered by what they may read now.
  */
 export async function timelinePosts(knex: Knex, ability: AppAbility, userId: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
-  const query = selectPosts(knex, ability).where((q) =>
-    q
+  const query = selectPosts(knex, ability).where((q) => {
+    void q
       .whereIn('posts.space_id', knex('space_follows').select('space_id').where({ user_id: userId, muted: false }))
       .orWhereRaw('? = ANY(posts.mentions)', [userId])
-      .orWhere('posts.author_id', userId),
-  );
+      .orWhere('posts.author_id', userId);
+  });
   return newestFirst(query, ability, page);
 }
 
