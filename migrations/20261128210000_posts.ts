@@ -20,6 +20,9 @@ export async function up(knex: Knex): Promise<void> {
     )`);
   await knex.raw('CREATE INDEX posts_space_position ON posts (space_id, position DESC)');
   await knex.raw('CREATE INDEX posts_author_position ON posts (author_id, position DESC)');
+  // Full-text search in German and English: "Häuser" finds "Haus", "running" finds "run".
+  await knex.raw(`ALTER TABLE posts ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('german', text) || to_tsvector('english', text)) STORED`);
+  await knex.raw('CREATE INDEX posts_search ON posts USING gin (search)');
 
   await knex.raw(`
     CREATE TABLE comments (

@@ -6,7 +6,7 @@ import { knownUsers } from '../identity/user-directory.js';
 import { audienceOf } from '../policy/audience.js';
 import { commentsOfPost } from '../posts/comment-queries.js';
 import { acceptGuideline, createComment, createPost, decidingPolicy, hasAcceptedGuideline, readableSpace, setFollow, type Caller, type CommandDeps } from '../posts/commands.js';
-import { PAGE_DEFAULT, PAGE_MAX, parseCursor, postById, postsInSpace, timelinePosts } from '../posts/post-queries.js';
+import { PAGE_DEFAULT, PAGE_MAX, parseCursor, postById, postsInSpace, searchPosts, timelinePosts } from '../posts/post-queries.js';
 import type { Runtime } from '../runtime.js';
 import { readableSpaces } from '../spaces/space-queries.js';
 import { authOf, requestFacts, requireSignIn } from './authenticate.js';
@@ -74,6 +74,13 @@ export function microblogRoutes(runtime: Runtime, projector: Projector): express
     const c = caller(req, res);
     const { ability } = decidingPolicy(deps, c);
     res.json(await timelinePosts(deps.knex, ability, c.principal.id, pageOf(req.query)));
+  }));
+
+  router.get('/api/search', requireSignIn, wrap(async (req, res) => {
+    const terms = req.query.q;
+    if (typeof terms !== 'string' || terms.trim() === '' || terms.length > 200) throw new ValidationError('"q" must be 1 to 200 characters of search terms');
+    const { ability } = decidingPolicy(deps, caller(req, res));
+    res.json(await searchPosts(deps.knex, ability, terms, pageOf(req.query)));
   }));
 
   router.get('/api/posts/:postId', requireSignIn, wrap(async (req, res) => {

@@ -138,6 +138,15 @@ export const openApiDocument = {
         responses: { '200': { description: 'A page of posts', content: { 'application/json': { schema: { $ref: '#/components/schemas/PostPage' } } } }, '400': problem, '401': problem },
       },
     },
+    '/api/search': {
+      get: {
+        operationId: 'search',
+        summary: 'Posts the caller may read that match the search terms (German and English word forms; "quotes", OR and -minus as in web search), newest first',
+        security: signedIn,
+        parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string', minLength: 1, maxLength: 200 } }, cursor, limit],
+        responses: { '200': { description: 'A page of posts', content: { 'application/json': { schema: { $ref: '#/components/schemas/PostPage' } } } }, '400': problem, '401': problem },
+      },
+    },
     '/api/posts/{postId}': {
       get: {
         operationId: 'getPost',

@@ -111,6 +111,12 @@ export async function timelinePosts(knex: Knex, ability: AppAbility, userId: str
   return newestFirst(query, ability, page);
 }
 
+/** Posts matching a search (German and English stemming, web-search syntax), newest first. */
+export async function searchPosts(knex: Knex, ability: AppAbility, terms: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
+  const query = selectPosts(knex, ability).whereRaw(`posts.search @@ (websearch_to_tsquery('german', ?) || websearch_to_tsquery('english', ?))`, [terms, terms]);
+  return newestFirst(query, ability, page);
+}
+
 /** One post, or NotFoundError whether it is missing or hidden from this person. */
 export async function postById(knex: Knex, ability: AppAbility, postId: string): Promise<PostView> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(postId)) throw new NotFoundError();

@@ -240,4 +240,15 @@ describe('spaces and posts', function () {
     await call(t, paula, 'PUT', '/api/spaces/all-company/mute');
     expect(await texts(paula)).to.deep.equal(['Neue Urlaubsregelung']);
   });
+
+  it('searches German and English word forms, only in what the reader may read', async function () {
+    await call(t, ada, 'POST', '/api/spaces/project-apollo/posts', { text: 'Die Triebwerke der Raketen laufen stabil' });
+    await call(t, bernd, 'POST', '/api/spaces/all-company/posts', { text: 'The new coffee machines are running' });
+    const found = async (p: Person, q: string) => (await call(t, p, 'GET', `/api/search?q=${encodeURIComponent(q)}`)).body.items.map((i) => i.text);
+    expect(await found(clara, 'Rakete Triebwerk')).to.deep.equal(['Die Triebwerke der Raketen laufen stabil']);
+    expect(await found(bernd, 'Rakete')).to.deep.equal([]); // confidential: not even a count
+    expect(await found(bernd, 'machine run')).to.deep.equal(['The new coffee machines are running']);
+    expect(await found(ada, '"coffee machines" -tea')).to.deep.equal(['The new coffee machines are running']);
+    expect((await call(t, ada, 'GET', '/api/search?q=')).status).to.equal(400);
+  });
 });
