@@ -14,6 +14,8 @@ import { homeRoutes } from './home-routes.js';
 import { meRoutes } from './me-routes.js';
 import { microblogRoutes } from './microblog-routes.js';
 import type { Projector } from '../events/projector.js';
+import type { LiveFeed } from '../posts/live-feed.js';
+import { streamRoutes } from './stream-routes.js';
 import { openApiDocument } from './openapi.js';
 import { errorHandler, notFound } from './problem.js';
 
@@ -23,10 +25,11 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export interface Services {
   readonly identity: Identity;
   readonly projector: Projector;
+  readonly feed: LiveFeed;
 }
 
 export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Services): express.Express {
-  const { identity, projector } = services;
+  const { identity, projector, feed } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -78,6 +81,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
   app.use('/api', requireCsrf(publicOrigin));
   app.use(meRoutes(runtime));
   app.use(microblogRoutes(runtime, projector));
+  app.use(streamRoutes(runtime, projector, identity, feed));
   app.use(homeRoutes());
   app.use(notFound);
   app.use(errorHandler);

@@ -138,6 +138,15 @@ export const openApiDocument = {
         responses: { '200': { description: 'A page of posts', content: { 'application/json': { schema: { $ref: '#/components/schemas/PostPage' } } } }, '400': problem, '401': problem },
       },
     },
+    '/api/stream': {
+      get: {
+        operationId: 'stream',
+        summary: 'Server-Sent Events: new posts (event "post") and comments (event "comment") the caller may read, as they happen; each id is the event position, and Last-Event-ID resumes after it',
+        security: signedIn,
+        parameters: [{ name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
+        responses: { '200': { description: 'The event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '400': problem, '401': problem },
+      },
+    },
     '/api/search': {
       get: {
         operationId: 'search',

@@ -7,6 +7,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../runtime.js';
 import { Projector } from '../events/projector.js';
+import { LiveFeed } from '../posts/live-feed.js';
 import { startIdentity } from '../identity/identity.js';
 import { projections } from '../read-models.js';
 import { createApp } from './app.js';
@@ -25,8 +26,9 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const { config, logger } = runtime;
   const lifecycle: Lifecycle = { draining: false };
   const projector = await Projector.start(runtime.db.knex, runtime.store, projections, logger);
+  const feed = await LiveFeed.start(runtime.store);
   const identity = await startIdentity(runtime);
-  const app = createApp(runtime, lifecycle, { identity, projector });
+  const app = createApp(runtime, lifecycle, { identity, projector, feed });
   const server = config.tls
     ? https.createServer({ cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) }, app)
     : http.createServer(app);
@@ -41,6 +43,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
     });
   } catch (err) {
     await identity.close();
+    await feed.stop();
     await projector.stop();
     throw err;
   }
@@ -56,6 +59,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
       closing ??= (async () => {
         logger.info({ reason }, 'shutting down');
         lifecycle.draining = true;
+        await feed.stop(); // ends the open realtime streams; browsers reconnect elsewhere
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

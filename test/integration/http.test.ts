@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { createApp } from '../../src/http/app.js';
 import { Projector } from '../../src/events/projector.js';
+import { LiveFeed } from '../../src/posts/live-feed.js';
 import { startIdentity } from '../../src/identity/identity.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import { openApiDocument } from '../../src/http/openapi.js';
@@ -52,14 +53,16 @@ describe('HTTP server', function () {
   it('documents every route the server has in the OpenAPI document (and nothing it lacks)', async function () {
     const identity = await startIdentity(world.runtime);
     const projector = await Projector.start(world.runtime.db.knex, world.runtime.store, [], world.runtime.logger);
+    const feed = await LiveFeed.start(world.runtime.store);
     try {
-      const app = createApp(world.runtime, { draining: false }, { identity, projector }) as unknown as { router: RouterLike };
+      const app = createApp(world.runtime, { draining: false }, { identity, projector, feed }) as unknown as { router: RouterLike };
       // Not API: the home page (HTML for people) and the development provider's sign-in pages.
       const served = routesOf(app.router).filter((r) => r !== 'GET /' && !r.includes(' /interaction/'));
       const documented = Object.entries(openApiDocument.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
       expect(served.sort()).to.deep.equal(documented.sort());
     } finally {
       await identity.close();
+      await feed.stop();
       await projector.stop();
     }
   });
@@ -102,7 +105,8 @@ describe('HTTP server', function () {
   it('reports not ready (503 problem) while draining, so load balancers stop sending work', async function () {
     const identity = await startIdentity(world.runtime);
     const projector = await Projector.start(world.runtime.db.knex, world.runtime.store, [], world.runtime.logger);
-    const app = createApp(world.runtime, { draining: true }, { identity, projector });
+    const feed = await LiveFeed.start(world.runtime.store);
+    const app = createApp(world.runtime, { draining: true }, { identity, projector, feed });
     const listener = http.createServer(app).listen(0, '127.0.0.1');
     await once(listener, 'listening');
     try {
@@ -112,6 +116,7 @@ describe('HTTP server', function () {
     } finally {
       listener.close();
       await identity.close();
+      await feed.stop();
       await projector.stop();
     }
   });

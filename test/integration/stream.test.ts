@@ -1,0 +1,142 @@
+// The realtime stream through real HTTP: a reader gets the new posts and comments they may
+// read, as they happen, and nothing else; Last-Event-ID resumes after what they saw.
+import { expect } from 'chai';
+import { Browser, signIn } from '../support/browser.js';
+import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
+
+interface Person {
+  readonly browser: Browser;
+  readonly csrf: string;
+}
+
+interface Sse {
+  readonly id: string;
+  readonly event: string;
+  readonly data: { id: string; text: string; spaceId?: string };
+}
+
+/** Reads Server-Sent Events from an open response. */
+class EventReader {
+  private buffer = '';
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly decoder = new TextDecoder();
+
+  constructor(res: Response) {
+    this.reader = res.body!.getReader();
+  }
+
+  /** The next `count` events (comments and keep-alives skipped), or a timeout. */
+  async next(count = 1, timeoutMs = 5_000): Promise<Sse[]> {
+    const out: Sse[] = [];
+    const deadline = Date.now() + timeoutMs;
+    while (out.length < count) {
+      const split = this.buffer.indexOf('\n\n');
+      if (split >= 0) {
+        const block = this.buffer.slice(0, split);
+        this.buffer = this.buffer.slice(split + 2);
+        const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(': ')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
+        if (fields.event) out.push({ id: fields.id!, event: fields.event, data: JSON.parse(fields.data!) as Sse['data'] });
+        continue;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out after ${out.length} of ${count} events`);
+      const chunk = await Promise.race([this.reader.read(), new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), left))]);
+      if (chunk === 'timeout') throw new Error(`timed out after ${out.length} of ${count} events`);
+      if (chunk.done) throw new Error('the stream ended');
+      this.buffer += this.decoder.decode(chunk.value, { stream: true });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.reader.cancel();
+  }
+}
+
+describe('realtime stream', function () {
+  let t: TestServer;
+  const people = new Map<string, Person>();
+  const post = async (who: string, space: string, text: string) => {
+    const p = people.get(who)!;
+    const res = await p.browser.request(`${t.base}/api/spaces/${space}/posts`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-CSRF-Token': p.csrf }, body: JSON.stringify({ text }) });
+    expect(res.status).to.equal(201);
+    return (await res.json()) as { id: string };
+  };
+  const open = async (who: string, lastEventId?: string) => {
+    const res = await people.get(who)!.browser.request(`${t.base}/api/stream`, { headers: lastEventId ? { 'Last-Event-ID': lastEventId } : {} });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.match(/^text\/event-stream/);
+    return new EventReader(res);
+  };
+
+  before(async function () {
+    t = await startFlurfunk();
+    for (const name of ['ada', 'bernd']) {
+      const browser = new Browser();
+      await signIn(browser, t.base, name);
+      const me = (await (await browser.request(`${t.base}/api/me`)).json()) as { csrfToken: string };
+      const { version } = (await (await browser.request(`${t.base}/api/guideline`)).json()) as { version: string };
+      await browser.request(`${t.base}/api/guideline/acceptance`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-CSRF-Token': me.csrfToken }, body: JSON.stringify({ version }) });
+      people.set(name, { browser, csrf: me.csrfToken });
+    }
+  });
+  after(async function () {
+    await t.stop();
+  });
+
+  it('delivers what the reader may read, in order, and skips the rest', async function () {
+    const stream = await open('ada');
+    await post('bernd', 'sales', 'Umsatzzahlen Q3'); // ada may not read sales
+    await post('bernd', 'all-company', 'Sommerfest am Freitag');
+    await post('ada', 'project-apollo', 'Meilenstein 3');
+    const events = await stream.next(2);
+    expect(events.map((e) => [e.event, e.data.text])).to.deep.equal([
+      ['post', 'Sommerfest am Freitag'],
+      ['post', 'Meilenstein 3'],
+    ]);
+    expect(Number(events[1]!.id)).to.be.greaterThan(Number(events[0]!.id));
+    await stream.close();
+
+    const outsider = await open('bernd');
+    await post('ada', 'project-apollo', 'Nur für Apollo');
+    await post('ada', 'all-company', 'Für alle');
+    expect((await outsider.next(1)).map((e) => e.data.text)).to.deep.equal(['Für alle']);
+    await outsider.close();
+  });
+
+  it('resumes after Last-Event-ID with what was missed, then goes on live', async function () {
+    const first = await open('bernd');
+    await post('ada', 'all-company', 'Eins');
+    const [seen] = await first.next(1);
+    await first.close();
+    await post('ada', 'all-company', 'Zwei');
+    await post('ada', 'project-apollo', 'Geheim');
+    await post('ada', 'all-company', 'Drei');
+    const again = await open('bernd', seen!.id);
+    expect((await again.next(2)).map((e) => e.data.text)).to.deep.equal(['Zwei', 'Drei']);
+    await post('ada', 'all-company', 'Vier');
+    expect((await again.next(1)).map((e) => e.data.text)).to.deep.equal(['Vier']);
+    await again.close();
+  });
+
+  it('streams comments, and ends open streams when the server shuts down (browsers reconnect)', async function () {
+    const stream = await open('ada');
+    const { id } = await post('ada', 'project-apollo', 'Frage zum Review');
+    const ada = people.get('ada')!;
+    await ada.browser.request(`${t.base}/api/posts/${id}/comments`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-CSRF-Token': ada.csrf }, body: JSON.stringify({ text: 'Antwort' }) });
+    expect((await stream.next(2)).map((e) => `${e.event}:${e.data.text}`)).to.deep.equal(['post:Frage zum Review', 'comment:Antwort']);
+    const started = Date.now();
+    await t.restart();
+    expect(Date.now() - started, 'no wait for the grace period').to.be.below(8_000);
+    await stream.next(1, 2_000).then(
+      () => expect.fail('no event after shutdown'),
+      (err: Error) => expect(err.message).to.equal('the stream ended'),
+    );
+  });
+
+  it('refuses a stream without sign-in, and a Last-Event-ID it never sent', async function () {
+    expect((await fetch(`${t.base}/api/stream`)).status).to.equal(401);
+    const res = await people.get('ada')!.browser.request(`${t.base}/api/stream`, { headers: { 'Last-Event-ID': 'yesterday' } });
+    expect(res.status).to.equal(400);
+  });
+});
