@@ -16,7 +16,8 @@ export async function up(knex: Knex): Promise<void> {
       topics          text[]      NOT NULL CHECK (array_position(topics, NULL) IS NULL),
       text            text        NOT NULL,
       html            text        NOT NULL,
-      created_at      timestamptz NOT NULL
+      created_at      timestamptz NOT NULL,
+      edited_at       timestamptz
     )`);
   await knex.raw('CREATE INDEX posts_space_position ON posts (space_id, position DESC)');
   await knex.raw('CREATE INDEX posts_author_position ON posts (author_id, position DESC)');

@@ -5,7 +5,7 @@ import type { Projector } from '../events/projector.js';
 import { knownUsers } from '../identity/user-directory.js';
 import { audienceOf } from '../policy/audience.js';
 import { commentsOfPost } from '../posts/comment-queries.js';
-import { acceptGuideline, createComment, createPost, decidingPolicy, hasAcceptedGuideline, readableSpace, setFollow, type Caller, type CommandDeps } from '../posts/commands.js';
+import { acceptGuideline, createComment, createPost, deletePost, editPost, postHistory, decidingPolicy, hasAcceptedGuideline, readableSpace, setFollow, type Caller, type CommandDeps } from '../posts/commands.js';
 import { PAGE_DEFAULT, PAGE_MAX, parseCursor, postById, postsInSpace, searchPosts, timelinePosts } from '../posts/post-queries.js';
 import type { Runtime } from '../runtime.js';
 import { readableSpaces } from '../spaces/space-queries.js';
@@ -86,6 +86,20 @@ export function microblogRoutes(runtime: Runtime, projector: Projector): express
   router.get('/api/posts/:postId', requireSignIn, wrap(async (req, res) => {
     const { ability } = decidingPolicy(deps, caller(req, res));
     res.json(await postById(deps.knex, ability, String(req.params.postId)));
+  }));
+
+  router.patch('/api/posts/:postId', requireSignIn, wrap(async (req, res) => {
+    if (!req.is('application/json')) throw new ValidationError('send the post as application/json');
+    res.json(await editPost(deps, caller(req, res), String(req.params.postId), req.body));
+  }));
+
+  router.delete('/api/posts/:postId', requireSignIn, wrap(async (req, res) => {
+    await deletePost(deps, caller(req, res), String(req.params.postId));
+    res.status(204).end();
+  }));
+
+  router.get('/api/posts/:postId/history', requireSignIn, wrap(async (req, res) => {
+    res.json(await postHistory(deps, caller(req, res), String(req.params.postId)));
   }));
 
   router.get('/api/posts/:postId/comments', requireSignIn, wrap(async (req, res) => {

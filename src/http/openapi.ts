@@ -164,6 +164,38 @@ export const openApiDocument = {
         parameters: [postId],
         responses: { '200': { description: 'The post', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } }, '401': problem, '404': problem },
       },
+      patch: {
+        operationId: 'editPost',
+        summary: 'Replace a post’s text (PostEdited; earlier versions stay in its history); the policy decides who may (by default the author)',
+        security: signedIn,
+        parameters: [postId],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', minLength: 1 } } } } } },
+        responses: { '200': { description: 'The edited post', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } }, '400': problem, '401': problem, '403': problem, '404': problem },
+      },
+      delete: {
+        operationId: 'deletePost',
+        summary: 'Delete a post (PostDeleted): it and its comments leave every list; the content itself is erased by retention',
+        security: signedIn,
+        parameters: [postId],
+        responses: { '204': { description: 'Deleted' }, '401': problem, '403': problem, '404': problem },
+      },
+    },
+    '/api/posts/{postId}/history': {
+      get: {
+        operationId: 'postHistory',
+        summary: 'Every version of a post’s text, oldest first, with who wrote it when (for those the policy lets read the history: the author, moderators)',
+        security: signedIn,
+        parameters: [postId],
+        responses: {
+          '200': {
+            description: 'The versions',
+            content: { 'application/json': { schema: { type: 'object', required: ['versions'], properties: { versions: { type: 'array', items: { type: 'object', required: ['text', 'at', 'by'], properties: { text: { type: 'string' }, at: { type: 'string', format: 'date-time' }, by: { type: 'string' } } } } } } } },
+          },
+          '401': problem,
+          '403': problem,
+          '404': problem,
+        },
+      },
     },
     '/api/posts/{postId}/comments': {
       get: {
@@ -261,7 +293,7 @@ export const openApiDocument = {
       SpacePage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Space' } }, next: { type: ['string', 'null'] } } },
       Post: {
         type: 'object',
-        required: ['id', 'spaceId', 'classification', 'author', 'text', 'html', 'mentions', 'topics', 'createdAt', 'position', 'may'],
+        required: ['id', 'spaceId', 'classification', 'author', 'text', 'html', 'mentions', 'topics', 'createdAt', 'editedAt', 'position', 'may'],
         properties: {
           id: { type: 'string', format: 'uuid' },
           spaceId: { type: 'string' },
@@ -272,6 +304,7 @@ export const openApiDocument = {
           mentions: { type: 'array', items: { type: 'string' } },
           topics: { type: 'array', items: { type: 'string' } },
           createdAt: { type: 'string', format: 'date-time' },
+          editedAt: { type: ['string', 'null'], format: 'date-time', description: 'Set once edited: readers see "edited"' },
           position: { type: 'integer', description: 'The event position: the order of the timeline' },
           may: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'What the caller may do with it under the active policy' },
         },

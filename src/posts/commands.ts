@@ -101,6 +101,55 @@ export async function createComment(deps: CommandDeps, caller: Caller, postId: s
   return (await commentById(deps.knex, ability, commentId))!;
 }
 
+/** A readable post the caller may `action`, with its subject; 404 or 403 (with the reason) otherwise. */
+async function postFor(deps: CommandDeps, caller: Caller, postId: string, action: 'update' | 'delete' | 'readHistory'): Promise<{ post: PostView; policy: CompiledPolicy; ability: AppAbility }> {
+  const { policy, ability } = decidingPolicy(deps, caller);
+  const post = await postById(deps.knex, ability, postId);
+  if (!post.may[action]) {
+    const subject = asSubject('Post', { spaceId: post.spaceId, classification: post.classification, authorId: post.author.id, mentions: post.mentions, topics: post.topics });
+    throw new ForbiddenError(reasonFor(ability, action, subject, `You may read this post but not ${action === 'readHistory' ? 'see its earlier versions' : `${action} it`}.`));
+  }
+  return { post, policy, ability };
+}
+
+export async function editPost(deps: CommandDeps, caller: Caller, postId: string, body: unknown): Promise<PostView> {
+  const { post, policy, ability } = await postFor(deps, caller, postId, 'update');
+  const text = textField(body, 'post', policy.set.limits.postLength);
+  const { mentions, topics } = namesIn(text);
+  const result = await deps.store.append(`post:${post.id}`, [{ type: 'PostEdited', data: { postId: post.id, mentions, topics }, personal: { text } }], {
+    expectedVersion: 'any',
+    actor: caller.principal.id,
+    correlationId: caller.correlationId,
+    policyVersion: policy.version,
+  });
+  await deps.projector.waitFor(result.events[0]!.position);
+  return postById(deps.knex, ability, post.id);
+}
+
+export async function deletePost(deps: CommandDeps, caller: Caller, postId: string): Promise<void> {
+  const { post, policy } = await postFor(deps, caller, postId, 'delete');
+  const result = await deps.store.append(`post:${post.id}`, [{ type: 'PostDeleted', data: { postId: post.id, spaceId: post.spaceId } }], {
+    expectedVersion: 'any',
+    actor: caller.principal.id,
+    correlationId: caller.correlationId,
+    policyVersion: policy.version,
+  });
+  await deps.projector.waitFor(result.events[0]!.position);
+}
+
+/** Every version of a post's text, oldest first, from its events (for those who may see it). */
+export async function postHistory(deps: CommandDeps, caller: Caller, postId: string): Promise<{ versions: { text: string; at: string; by: string }[] }> {
+  const { post } = await postFor(deps, caller, postId, 'readHistory');
+  const versions: { text: string; at: string; by: string }[] = [];
+  for (const event of await deps.store.readStream(`post:${post.id}`)) {
+    if (event.type !== 'PostCreated' && event.type !== 'PostEdited') continue;
+    const content = await deps.store.personal(event);
+    const text = content.state === 'present' ? (content.value as { text?: unknown }).text : undefined;
+    if (typeof text === 'string') versions.push({ text, at: event.occurredAt.toISOString(), by: event.actor });
+  }
+  return { versions };
+}
+
 export async function acceptGuideline(deps: CommandDeps, caller: Caller, body: unknown): Promise<{ version: string; acceptedAt: string }> {
   const policy = deps.policy.current;
   const guideline = policy.set.guideline;

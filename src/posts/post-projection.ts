@@ -1,16 +1,29 @@
 // The `posts` read model: one row per post, with the fields the policy filters on and a copy
-// of the text (sealed in the event; retention removes the row when it shreds the key).
+// of its current text (sealed in the events; retention removes the row when it shreds the
+// key). An edit replaces the text and marks the post edited; a deletion removes the post and
+// its comments from the read models (the events stay until retention shreds them).
 import type { Projection } from '../events/projector.js';
 import { renderMarkdown } from './markdown.js';
 
 export const postsProjection: Projection = {
   name: 'posts',
-  types: new Set(['PostCreated']),
-  personalTypes: new Set(['PostCreated']),
+  types: new Set(['PostCreated', 'PostEdited', 'PostDeleted']),
+  personalTypes: new Set(['PostCreated', 'PostEdited']),
   async apply(trx, events) {
     for (const { event: e, personal } of events) {
       const raw = (personal as { text?: unknown } | undefined)?.text;
       const text = typeof raw === 'string' ? raw : '';
+      if (e.type === 'PostDeleted') {
+        await trx('comments').where({ post_id: e.data.postId as string }).delete();
+        await trx('posts').where({ id: e.data.postId as string }).delete();
+        continue;
+      }
+      if (e.type === 'PostEdited') {
+        await trx('posts')
+          .where({ id: e.data.postId as string })
+          .update({ text, html: renderMarkdown(text), mentions: e.data.mentions as string[], topics: e.data.topics as string[], edited_at: e.occurredAt });
+        continue;
+      }
       await trx('posts').insert({
         id: e.data.postId as string,
         position: e.position,

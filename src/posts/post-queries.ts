@@ -29,6 +29,7 @@ interface PostRow {
   text: string;
   html: string;
   created_at: Date | string;
+  edited_at: Date | string | null;
 }
 
 export interface PostView {
@@ -43,6 +44,8 @@ export interface PostView {
   readonly mentions: readonly string[];
   readonly topics: readonly string[];
   readonly createdAt: string;
+  /** When it was last edited; null if never. Earlier versions: GET /api/posts/{id}/history. */
+  readonly editedAt: string | null;
   readonly position: number;
   readonly may: Readonly<Record<'update' | 'delete' | 'react' | 'report' | 'pin' | 'readHistory', boolean>>;
 }
@@ -66,6 +69,7 @@ function present(row: PostRow, ability: AppAbility): PostView {
     mentions: row.mentions,
     topics: row.topics,
     createdAt: new Date(row.created_at).toISOString(),
+    editedAt: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),
     position: Number(row.position),
     may: { update: can('update'), delete: can('delete'), react: can('react'), report: can('report'), pin: can('pin'), readHistory: can('readHistory') },
   };
@@ -74,7 +78,7 @@ function present(row: PostRow, ability: AppAbility): PostView {
 function selectPosts(knex: Knex, ability: AppAbility): Knex.QueryBuilder {
   const query = knex('posts')
     .leftJoin('users', 'users.id', 'posts.author_id')
-    .select('posts.id', 'posts.position', 'posts.space_id', 'posts.classification', 'posts.author_id', 'users.name as author_name', 'posts.mentions', 'posts.topics', 'posts.text', 'posts.html', 'posts.created_at');
+    .select('posts.id', 'posts.position', 'posts.space_id', 'posts.classification', 'posts.author_id', 'users.name as author_name', 'posts.mentions', 'posts.topics', 'posts.text', 'posts.html', 'posts.created_at', 'posts.edited_at');
   return wherePermitted(query, ability, 'read', 'Post', POST_COLUMNS);
 }
 

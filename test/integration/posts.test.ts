@@ -26,6 +26,8 @@ interface Body {
   accepted: boolean;
   text: string;
   html: string;
+  editedAt: string | null;
+  versions: { text: string; by: string }[];
   spaceId: string;
   author: { id: string; name: string | null };
   may: Record<string, boolean>;
@@ -250,5 +252,33 @@ describe('spaces and posts', function () {
     expect(await found(bernd, 'machine run')).to.deep.equal(['The new coffee machines are running']);
     expect(await found(ada, '"coffee machines" -tea')).to.deep.equal(['The new coffee machines are running']);
     expect((await call(t, ada, 'GET', '/api/search?q=')).status).to.equal(400);
+  });
+
+  it('edits keep their history; deletion takes the post and its comments out of every list', async function () {
+    const post = (await call(t, ada, 'POST', '/api/spaces/all-company/posts', { text: 'Treffen um 10 Uhr' })).body;
+    expect(post.editedAt).to.equal(null);
+    expect((await call(t, bernd, 'PATCH', `/api/posts/${post.id}`, { text: 'Treffen fällt aus' })).status).to.equal(403);
+    const edited = await call(t, ada, 'PATCH', `/api/posts/${post.id}`, { text: 'Treffen um 11 Uhr, @bernd' });
+    expect(edited.status).to.equal(200);
+    expect(edited.body).to.deep.include({ text: 'Treffen um 11 Uhr, @bernd', mentions: ['bernd'] });
+    expect(edited.body.editedAt).to.be.a('string');
+    expect((await call(t, bernd, 'GET', `/api/posts/${post.id}`)).body.editedAt).to.equal(edited.body.editedAt);
+    const history = await call(t, ada, 'GET', `/api/posts/${post.id}/history`);
+    expect(history.body.versions.map((v) => [v.text, v.by])).to.deep.equal([
+      ['Treffen um 10 Uhr', 'ada'],
+      ['Treffen um 11 Uhr, @bernd', 'ada'],
+    ]);
+    expect((await call(t, bernd, 'GET', `/api/posts/${post.id}/history`)).status).to.equal(403);
+    expect((await call(t, ada, 'PATCH', `/api/posts/${post.id}`, { text: '' })).status).to.equal(400);
+
+    await call(t, bernd, 'POST', `/api/posts/${post.id}/comments`, { text: 'Passt' });
+    expect((await call(t, bernd, 'DELETE', `/api/posts/${post.id}`)).status).to.equal(403);
+    expect((await call(t, ada, 'DELETE', `/api/posts/${post.id}`)).status).to.equal(204);
+    expect((await call(t, ada, 'GET', `/api/posts/${post.id}`)).status).to.equal(404);
+    expect((await call(t, bernd, 'GET', `/api/posts/${post.id}/comments`)).status).to.equal(404);
+    expect((await call(t, bernd, 'GET', '/api/spaces/all-company/posts?limit=100')).body.items.map((p) => p.id)).to.not.include(post.id);
+    expect((await call(t, ada, 'GET', '/api/search?q=Treffen')).body.items.map((p) => p.id)).to.not.include(post.id);
+    const stream = await t.world.runtime.store.readStream(`post:${post.id}`);
+    expect(stream.map((e) => e.type)).to.deep.equal(['PostCreated', 'PostEdited', 'CommentCreated', 'PostDeleted']);
   });
 });

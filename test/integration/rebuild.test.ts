@@ -1,5 +1,5 @@
 // `flurfunk events rebuild` recreates every read model from the events alone: after a scripted
-// scenario through HTTP (sign-ins, guideline acceptances, posts, comments, follows and mutes), the
+// scenario through HTTP (sign-ins, guideline acceptances, posts, comments, edits, deletions, follows and mutes), the
 // rebuilt tables equal the live ones row for row.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
@@ -9,7 +9,7 @@ import { runCli } from '../support/processes.js';
 
 const TABLES: Record<string, string> = {
   users: 'SELECT id, name, groups, first_seen_at, last_sign_in_at, position FROM users ORDER BY id',
-  posts: 'SELECT id, position, space_id, classification, author_id, mentions, topics, text, html, created_at FROM posts ORDER BY position',
+  posts: 'SELECT id, position, space_id, classification, author_id, mentions, topics, text, html, created_at, edited_at FROM posts ORDER BY position',
   comments: 'SELECT id, position, post_id, space_id, classification, author_id, post_author_id, text, html, created_at FROM comments ORDER BY position',
   space_follows: 'SELECT user_id, space_id, muted FROM space_follows ORDER BY user_id, space_id',
   guideline_acceptances: 'SELECT user_id, version, accepted_at FROM guideline_acceptances ORDER BY user_id, version',
@@ -47,7 +47,9 @@ describe('events rebuild', function () {
     const random = sequence(42);
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
     let operations = 0;
+    const done: [string, string][] = [];
     const lastPost = new Map<string, string>();
+    const ownPost = new Map<string, string>();
     for (let i = 0; i < 150; i++) {
       const name = pick(people);
       const { browser, csrf } = sessions.get(name)!;
@@ -56,8 +58,10 @@ describe('events rebuild', function () {
       const [method, path, body] =
         roll < 0.55 || lastPost.get(space) === undefined
           ? ['POST', `/api/spaces/${space}/posts`, JSON.stringify({ text: `Beitrag ${i} von @${pick(people)} zu #thema${i % 7} – äöü` })]
-          : roll < 0.7
+          : roll < 0.65
             ? ['POST', `/api/posts/${lastPost.get(space)}/comments`, JSON.stringify({ text: `Antwort ${i}` })]
+          : roll < 0.7 && ownPost.get(name)
+            ? (random() < 0.6 ? ['PATCH', `/api/posts/${ownPost.get(name)}`, JSON.stringify({ text: `Korrigiert ${i}` })] : ['DELETE', `/api/posts/${ownPost.get(name)}`, undefined])
           : roll < 0.8
             ? ['PUT', `/api/spaces/${space}/follow`, undefined]
             : roll < 0.87
@@ -66,9 +70,18 @@ describe('events rebuild', function () {
                 ? ['PUT', `/api/spaces/${space}/mute`, undefined]
                 : ['DELETE', `/api/spaces/${space}/mute`, undefined];
       const res = await browser.request(`${t.base}${path}`, { method, headers: { 'X-CSRF-Token': csrf, ...(body ? { 'content-type': 'application/json' } : {}) }, body });
-      expect(res.status, `${method} ${path}`).to.be.oneOf([201, 204]);
-      if (path.endsWith('/posts')) lastPost.set(space, ((await res.json()) as { id: string }).id);
+      expect(res.status, `${method} ${path}`).to.be.oneOf([200, 201, 204]);
+      if (path.endsWith('/posts')) {
+        const { id } = (await res.json()) as { id: string };
+        lastPost.set(space, id);
+        ownPost.set(name, id);
+      }
+      if (method === 'DELETE' && path.startsWith('/api/posts/')) {
+        ownPost.delete(name);
+        for (const [s2, id] of lastPost) if (path.endsWith(id)) lastPost.delete(s2);
+      }
       operations++;
+      done.push([method, path]);
       if (i % 50 === 0) {
         // Signing in again: a new session, so a new CSRF token.
         await signIn(browser, t.base, name);
@@ -78,7 +91,9 @@ describe('events rebuild', function () {
     }
     expect(operations).to.equal(150);
     const live = await snapshot(t.world.runtime.db.knex);
-    expect(live.posts!.length).to.be.greaterThan(80);
+    expect(live.posts!.length).to.be.greaterThan(50);
+    const kinds = new Set(done.map(([m, p]) => `${m} ${p.replace(/[0-9a-f-]{36}/, '{id}').replace(/\/spaces\/[^/]+/, '/spaces/{s}')}`));
+    expect([...kinds].sort()).to.include.members(['PATCH /api/posts/{id}', 'DELETE /api/posts/{id}', 'POST /api/posts/{id}/comments', 'POST /api/spaces/{s}/posts']);
     expect(live.space_follows!.length).to.be.greaterThan(0);
     expect(live.comments!.length).to.be.greaterThan(10);
     await t.stop();
