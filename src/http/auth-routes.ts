@@ -23,7 +23,10 @@ export function safeReturnTo(value: unknown, publicUrl: string): string {
   if (value.includes('\\') || [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return '/';
   const base = new URL(publicUrl);
   const target = new URL(value, base);
-  return target.origin === base.origin ? `${target.pathname}${target.search}${target.hash}` : '/';
+  // Dot segments normalise away: "/.//evil.example" becomes "//evil.example", which a browser
+  // reads as another host. Judge the path that will be sent, not the one that came in.
+  const path = `${target.pathname}${target.search}${target.hash}`;
+  return target.origin === base.origin && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/';
 }
 
 function failurePage(): string {

@@ -11,6 +11,7 @@ import { sendProblem } from './problem.js';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const KEEP_MS = 24 * 3_600_000;
+const ABANDONED_MS = 60_000;
 
 interface StoredAnswer {
   request_hash: string;
@@ -37,6 +38,8 @@ export function idempotent(knex: Knex, clock: () => Date): RequestHandler {
     void (async () => {
       const now = clock();
       await knex('idempotency_keys').where('created_at', '<', new Date(now.getTime() - KEEP_MS)).delete();
+      // A first request that never finished (the process died) does not block its key forever.
+      await knex('idempotency_keys').where({ user_id: auth.principal.id, key }).whereNull('status').where('created_at', '<', new Date(now.getTime() - ABANDONED_MS)).delete();
       const inserted = await knex.raw<{ rows: unknown[] }>(
         'INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (user_id, key) DO NOTHING RETURNING key',
         [userId, key, requestHash, now],

@@ -42,7 +42,9 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
     /** The view of an event for this person, or undefined when they may not read it. */
     const viewOf = async (event: RecordedEvent): Promise<{ type: string; data: unknown } | undefined> => {
       const policy = runtime.policy!.current;
-      const ability = policy.abilityFor(auth.principal);
+      // Roles as the policy active now sees them: a new version applies to open streams at once.
+      const { id, groups, name, email } = auth.principal;
+      const ability = policy.abilityFor(policy.principal({ id, groups, name, email }));
       const d = event.data;
       const subject =
         event.type === 'PostCreated'
@@ -52,6 +54,7 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
       await projector.waitFor(event.position);
       try {
         if (event.type === 'PostCreated') return { type: 'post', data: await postById(knex, ability, d.postId as string) };
+        await postById(knex, ability, d.postId as string); // a comment is only as visible as its post
         const comment = await commentById(knex, ability, d.commentId as string);
         return comment && { type: 'comment', data: comment };
       } catch (err) {
@@ -85,8 +88,9 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const sessionCheck = setInterval(() => {
       if (auth.via !== 'session') return;
-      identity.sessions.find(auth.token).then(
-        (found) => found.status !== 'active' && end(),
+      // Read-only: an open stream neither keeps an idle session alive nor ends it unaudited.
+      identity.sessions.isActive(auth.token).then(
+        (active) => active || end(),
         () => undefined,
       );
     }, SESSION_CHECK_MS);

@@ -116,6 +116,15 @@ export class Sessions {
     return { status: 'active', session };
   }
 
+  /** Whether a session is still active, without touching or ending it (for long-lived streams). */
+  async isActive(token: string): Promise<boolean> {
+    const row = await this.knex<SessionRow>('sessions').where({ id_hash: hash(token) }).first();
+    if (!row) return false;
+    const session = fromRow(row);
+    const now = this.clock().getTime();
+    return now < session.expiresAt.getTime() && now - session.lastSeenAt.getTime() < this.idleMs;
+  }
+
   /** Ends a session; returns it when it existed. */
   async end(token: string): Promise<Session | undefined> {
     const rows = await this.knex<SessionRow>('sessions').where({ id_hash: hash(token) }).delete().returning('*');

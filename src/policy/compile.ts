@@ -67,7 +67,9 @@ export class CompiledPolicy {
 
   /** The principal's ability, built once per policy version and principal. */
   abilityFor(principal: Principal): AppAbility {
-    const key = `${principal.id}\u0000${principal.groups.join('\u0000')}`;
+    // Roles are part of the key: a principal worked out under another policy version may
+    // carry other roles, and must not leave its ability behind for this one.
+    const key = `${principal.id}\u0000${principal.groups.join('\u0000')}\u0001${principal.roles.join('\u0000')}`;
     let ability = this.cache.get(key);
     if (ability) {
       this.cache.delete(key); // re-insert: the Map's order is the LRU order

@@ -30,7 +30,9 @@ export interface CommandDeps {
 /** The policy deciding this request, and the caller's ability under it. */
 export function decidingPolicy(deps: CommandDeps, caller: Caller): { policy: CompiledPolicy; ability: AppAbility } {
   const policy = deps.policy.current;
-  return { policy, ability: policy.abilityFor(caller.principal) };
+  // The caller's roles as this policy sees them (a new version may have activated since sign-in).
+  const { id, groups, name, email } = caller.principal;
+  return { policy, ability: policy.abilityFor(policy.principal({ id, groups, name, email })) };
 }
 
 /** A space the caller may read, or NotFoundError (unknown and hidden look the same). */
@@ -98,7 +100,9 @@ export async function createComment(deps: CommandDeps, caller: Caller, postId: s
     policyVersion: policy.version,
   });
   await deps.projector.waitFor(result.events[0]!.position);
-  return (await commentById(deps.knex, ability, commentId))!;
+  const comment = await commentById(deps.knex, ability, commentId);
+  if (!comment) throw new NotFoundError(); // the post was deleted meanwhile
+  return comment;
 }
 
 /** A readable post the caller may `action`, with its subject; 404 or 403 (with the reason) otherwise. */
@@ -116,6 +120,10 @@ export async function editPost(deps: CommandDeps, caller: Caller, postId: string
   const { post, policy, ability } = await postFor(deps, caller, postId, 'update');
   const text = textField(body, 'post', policy.set.limits.postLength);
   const { mentions, topics } = namesIn(text);
+  // The edited post must be one the author could post now: same checks as a new one.
+  const edited = asSubject('Post', { spaceId: post.spaceId, classification: post.classification, authorId: caller.principal.id, mentions, topics });
+  if (!ability.can('create', edited as never)) throw new ForbiddenError(reasonFor(ability, 'create', edited, `You may no longer post in space ${post.spaceId}.`));
+  await requireGuideline(deps, policy, caller.principal.id);
   const result = await deps.store.append(`post:${post.id}`, [{ type: 'PostEdited', data: { postId: post.id, mentions, topics }, personal: { text } }], {
     expectedVersion: 'any',
     actor: caller.principal.id,
@@ -141,11 +149,17 @@ export async function deletePost(deps: CommandDeps, caller: Caller, postId: stri
 export async function postHistory(deps: CommandDeps, caller: Caller, postId: string): Promise<{ versions: { text: string; at: string; by: string }[] }> {
   const { post } = await postFor(deps, caller, postId, 'readHistory');
   const versions: { text: string; at: string; by: string }[] = [];
-  for (const event of await deps.store.readStream(`post:${post.id}`)) {
-    if (event.type !== 'PostCreated' && event.type !== 'PostEdited') continue;
-    const content = await deps.store.personal(event);
-    const text = content.state === 'present' ? (content.value as { text?: unknown }).text : undefined;
-    if (typeof text === 'string') versions.push({ text, at: event.occurredAt.toISOString(), by: event.actor });
+  // The stream also holds the comments: page through all of it.
+  for (let from = 1; ; ) {
+    const page = await deps.store.readStream(`post:${post.id}`, { fromVersion: from });
+    if (page.length === 0) break;
+    for (const event of page) {
+      if (event.type !== 'PostCreated' && event.type !== 'PostEdited') continue;
+      const content = await deps.store.personal(event);
+      const text = content.state === 'present' ? (content.value as { text?: unknown }).text : undefined;
+      if (typeof text === 'string') versions.push({ text, at: event.occurredAt.toISOString(), by: event.actor });
+    }
+    from = page[page.length - 1]!.streamVersion + 1;
   }
   return { versions };
 }

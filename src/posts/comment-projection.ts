@@ -1,13 +1,22 @@
-// The `comments` read model: replies to posts, with the fields the policy filters on.
+// The `comments` read model: replies to posts, with the fields the policy filters on. A
+// deleted post takes its comments with it.
 import type { Projection } from '../events/projector.js';
 import { renderMarkdown } from './markdown.js';
 
 export const commentsProjection: Projection = {
   name: 'comments',
-  types: new Set(['CommentCreated']),
+  types: new Set(['CommentCreated', 'PostDeleted']),
   personalTypes: new Set(['CommentCreated']),
   async apply(trx, events) {
     for (const { event: e, personal } of events) {
+      if (e.type === 'PostDeleted') {
+        await trx('comments').where({ post_id: e.data.postId as string }).delete();
+        continue;
+      }
+      // The posts projection runs first: a comment whose post is gone (deleted in this batch,
+      // or a comment that raced the deletion) has nothing to hang on.
+      const post: unknown = await trx('posts').where({ id: e.data.postId as string }).first('id');
+      if (post === undefined) continue;
       const raw = (personal as { text?: unknown } | undefined)?.text;
       const text = typeof raw === 'string' ? raw : '';
       await trx('comments').insert({

@@ -1,7 +1,7 @@
 // The `posts` read model: one row per post, with the fields the policy filters on and a copy
 // of its current text (sealed in the events; retention removes the row when it shreds the
-// key). An edit replaces the text and marks the post edited; a deletion removes the post and
-// its comments from the read models (the events stay until retention shreds them).
+// key). An edit replaces the text and marks the post edited; a deletion removes the post (the
+// comments projection removes its comments; the events stay until retention shreds them).
 import type { Projection } from '../events/projector.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -14,7 +14,6 @@ export const postsProjection: Projection = {
       const raw = (personal as { text?: unknown } | undefined)?.text;
       const text = typeof raw === 'string' ? raw : '';
       if (e.type === 'PostDeleted') {
-        await trx('comments').where({ post_id: e.data.postId as string }).delete();
         await trx('posts').where({ id: e.data.postId as string }).delete();
         continue;
       }

@@ -2,6 +2,8 @@
 // which spaces, the guideline before the first post, posting under the policy, lists filtered
 // in SQL and paged by position, and hidden things answering exactly like missing ones.
 import { expect } from 'chai';
+import { rebuildReadModels } from '../../src/events/projector.js';
+import { projections } from '../../src/read-models.js';
 import { Browser, signIn } from '../support/browser.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
 
@@ -280,5 +282,9 @@ describe('spaces and posts', function () {
     expect((await call(t, ada, 'GET', '/api/search?q=Treffen')).body.items.map((p) => p.id)).to.not.include(post.id);
     const stream = await t.world.runtime.store.readStream(`post:${post.id}`);
     expect(stream.map((e) => e.type)).to.deep.equal(['PostCreated', 'PostEdited', 'CommentCreated', 'PostDeleted']);
+    // Rebuilt from the events in one batch (comment and deletion together), the comment stays gone.
+    await rebuildReadModels(t.world.runtime.db.knex, t.world.runtime.store, projections);
+    expect(await t.world.runtime.db.knex('comments').where({ post_id: post.id })).to.deep.equal([]);
+    expect(await t.world.runtime.db.knex('posts').where({ id: post.id })).to.deep.equal([]);
   });
 });

@@ -201,7 +201,7 @@ describe('sign-in through the development provider', function () {
     expect((await eventsOf(t, 'user:paula')).at(-1)!.data).to.include({ why: 'absolute' });
   });
 
-  for (const evil of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '/%0d%0aLocation:%20https://evil.example']) {
+  for (const evil of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '/%0d%0aLocation:%20https://evil.example', '/.//evil.example', '/..//evil.example', '/a/..//evil.example', '/%2e%2e//evil.example']) {
     it(`returnTo=${evil} does not send the browser off-site after sign-in`, async function () {
       const browser = new Browser();
       const { url } = await signIn(browser, t.base, 'ada', 'demo', evil);

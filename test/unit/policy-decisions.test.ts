@@ -240,7 +240,16 @@ describe('policy decisions', function () {
       expect(outcome(decision(bobInApollo, 'read', 'Post', apolloPost))).to.equal('allow by decisions/spaces.yaml:12');
     });
 
-    it('does not share abilities between two compiled policies', function () {
+    it('keys the cache by roles too: a principal from another policy version does not leave its ability behind', function () {
+      const current = who('mia', 'GG-Vertrieb');
+      const stale = { ...current, roles: [...current.roles, 'admin'] };
+      expect(policy.abilityFor(stale)).to.not.equal(policy.abilityFor(current));
+      const post = asSubject('Post', { spaceId: 'sales', classification: 'internal', authorId: 'someone-else', mentions: [], topics: [] });
+      expect(policy.abilityFor(stale).can('pin', post as never)).to.equal(true); // admin: manage Post
+      expect(policy.abilityFor(current).can('pin', post as never)).to.equal(false);
+    });
+
+        it('does not share abilities between two compiled policies', function () {
       const other = compiled('test/fixtures/policies/decisions', 'decisions/');
       const bob = { id: 'bob', groups: ['GG-Vertrieb'] };
       expect(other.abilityFor(other.principal(bob))).to.not.equal(policy.abilityFor(policy.principal(bob)));
