@@ -10,6 +10,8 @@ const problem = {
 const signedIn = [{ session: [] }, { bearer: [] }];
 const spaceId = { name: 'spaceId', in: 'path', required: true, schema: { type: 'string' } };
 const cursor = { name: 'cursor', in: 'query', required: false, description: 'The "next" value of the previous page', schema: { type: 'string' } };
+/** `{ "text": "Markdown" }`, the body of posts, edits and comments. */
+const textBody = { required: true, content: { 'application/json': { schema: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', minLength: 1 } } } } } };
 const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, description: 'Any 1–200 printable ASCII characters, unique per request you mean; kept for 24 hours', schema: { type: 'string' } };
 const postId = { name: 'postId', in: 'path', required: true, schema: { type: 'string' } };
 const limit = { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } };
@@ -117,7 +119,7 @@ export const openApiDocument = {
         summary: 'Post into a space (Markdown text up to the policy limit); needs the current guideline accepted. With an Idempotency-Key, a retry gets the first answer (header Idempotent-Replayed: true) instead of a second post.',
         security: signedIn,
         parameters: [spaceId, idempotencyKey],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', minLength: 1 } } } } } },
+        requestBody: textBody,
         responses: {
           '201': { description: 'Created; Location names the post', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } },
           '400': problem,
@@ -169,7 +171,7 @@ export const openApiDocument = {
         summary: 'Replace a post’s text (PostEdited; earlier versions stay in its history); the policy decides who may (by default the author)',
         security: signedIn,
         parameters: [postId],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', minLength: 1 } } } } } },
+        requestBody: textBody,
         responses: { '200': { description: 'The edited post', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } }, '400': problem, '401': problem, '403': problem, '404': problem },
       },
       delete: {
@@ -210,7 +212,7 @@ export const openApiDocument = {
         summary: 'Comment on a post (Markdown up to the policy’s comment limit); 404 when the post is missing or hidden, 403 with the reason when the caller may read but not comment',
         security: signedIn,
         parameters: [postId, idempotencyKey],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', minLength: 1 } } } } } },
+        requestBody: textBody,
         responses: {
           '201': { description: 'Created', content: { 'application/json': { schema: { $ref: '#/components/schemas/Comment' } } } },
           '400': problem,

@@ -1,7 +1,7 @@
 // The `comments` read model: replies to posts, with the fields the policy filters on. A
 // deleted post takes its comments with it.
 import type { Projection } from '../events/projector.js';
-import { renderMarkdown } from './markdown.js';
+import { renderMarkdown, textOf } from './markdown.js';
 
 export const commentsProjection: Projection = {
   name: 'comments',
@@ -17,8 +17,7 @@ export const commentsProjection: Projection = {
       // or a comment that raced the deletion) has nothing to hang on.
       const post: unknown = await trx('posts').where({ id: e.data.postId as string }).first('id');
       if (post === undefined) continue;
-      const raw = (personal as { text?: unknown } | undefined)?.text;
-      const text = typeof raw === 'string' ? raw : '';
+      const text = textOf(personal);
       await trx('comments').insert({
         id: e.data.commentId as string,
         position: e.position,

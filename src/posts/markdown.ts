@@ -22,3 +22,9 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
 export function renderMarkdown(text: string): string {
   return md.render(text);
 }
+
+/** The text of a post's or comment's sealed content; '' when it is missing or shredded. */
+export function textOf(personal: unknown): string {
+  const text = (personal as { text?: unknown } | undefined)?.text;
+  return typeof text === 'string' ? text : '';
+}

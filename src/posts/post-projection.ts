@@ -3,7 +3,7 @@
 // key). An edit replaces the text and marks the post edited; a deletion removes the post (the
 // comments projection removes its comments; the events stay until retention shreds them).
 import type { Projection } from '../events/projector.js';
-import { renderMarkdown } from './markdown.js';
+import { renderMarkdown, textOf } from './markdown.js';
 
 export const postsProjection: Projection = {
   name: 'posts',
@@ -11,8 +11,7 @@ export const postsProjection: Projection = {
   personalTypes: new Set(['PostCreated', 'PostEdited']),
   async apply(trx, events) {
     for (const { event: e, personal } of events) {
-      const raw = (personal as { text?: unknown } | undefined)?.text;
-      const text = typeof raw === 'string' ? raw : '';
+      const text = textOf(personal);
       if (e.type === 'PostDeleted') {
         await trx('posts').where({ id: e.data.postId as string }).delete();
         continue;
