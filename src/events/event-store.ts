@@ -30,6 +30,8 @@ export interface SubscribeOptions {
   readonly batchSize?: number;
   /** Poll interval when no wake-up arrives, in milliseconds. */
   readonly pollMs?: number;
+  /** Set: a failing read or handler is retried after this many milliseconds instead of ending the subscription. */
+  readonly retryMs?: number;
 }
 
 export interface EventStoreParts {
@@ -110,12 +112,20 @@ export class EventStore {
     let position = afterPosition;
     const run = async () => {
       while (!stopped) {
-        const events = await this.readAll(position, options.batchSize ?? 500);
-        if (events.length > 0) {
-          await handler(events);
-          position = events[events.length - 1]!.position;
-        } else {
-          await this.parts.wakeup.wait(options.pollMs ?? 1_000);
+        try {
+          const events = await this.readAll(position, options.batchSize ?? 500);
+          if (events.length > 0) {
+            await handler(events);
+            position = events[events.length - 1]!.position;
+          } else {
+            await this.parts.wakeup.wait(options.pollMs ?? 1_000);
+          }
+        } catch (err) {
+          if (options.retryMs === undefined) throw err;
+          // A lost connection or a failing batch must not stop a read model for good: the
+          // same batch is offered again (handlers are idempotent by position).
+          this.parts.logger.error({ err, position }, 'event subscription failed; retrying');
+          await new Promise((resolve) => setTimeout(resolve, options.retryMs));
         }
       }
     };

@@ -29,6 +29,8 @@ export interface Projection {
 }
 
 const WAIT_MS = 10_000;
+/** After a failed batch (database away, a bug in a projection), try it again this much later. */
+const RETRY_MS = 1_000;
 
 export class Projector {
   private subscription: Subscription | undefined;
@@ -46,8 +48,8 @@ export class Projector {
     const projector = new Projector(knex, store, projections, logger);
     for (const p of projections) await knex.raw('INSERT INTO projection_positions (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING', [p.name]);
     const rows = await knex<{ name: string; position: string | number }>('projection_positions').whereIn('name', projections.map((p) => p.name));
-    projector.position = Math.min(...rows.map((r) => Number(r.position)));
-    projector.subscription = store.subscribe(projector.position, (events) => projector.applyBatch(events));
+    projector.position = rows.length === 0 ? (await store.head()).position : Math.min(...rows.map((r) => Number(r.position)));
+    projector.subscription = store.subscribe(projector.position, (events) => projector.applyBatch(events), { retryMs: RETRY_MS });
     projector.subscription.done.catch((err: unknown) => logger.error({ err }, 'the projector stopped following the events'));
     return projector;
   }

@@ -15,10 +15,14 @@ export class LiveFeed {
   static async start(store: EventStore): Promise<LiveFeed> {
     const feed = new LiveFeed();
     const head = await store.head();
-    feed.subscription = store.subscribe(head.position, (events) => {
-      for (const listener of feed.listeners.keys()) listener(events);
-      return Promise.resolve();
-    });
+    feed.subscription = store.subscribe(
+      head.position,
+      (events) => {
+        for (const listener of feed.listeners.keys()) listener(events);
+        return Promise.resolve();
+      },
+      { retryMs: 1_000 },
+    );
     return feed;
   }
 

@@ -1,0 +1,41 @@
+// The projector keeps going after a failed batch: it logs, waits, and offers the same batch
+// again, so a lost connection or a failing projection does not freeze every read model.
+import { expect } from 'chai';
+import { Projector, type Projection } from '../../src/events/projector.js';
+import type { RecordedEvent } from '../../src/events/types.js';
+import { createWorld } from '../support/world.js';
+
+describe('projector', function () {
+  it('retries a batch that failed and applies each event once', async function () {
+    const world = await createWorld();
+    const runtime = await world.start();
+    const applied: number[] = [];
+    let failures = 1;
+    const flaky: Projection = {
+      name: 'flaky_test',
+      types: new Set(['Noted']),
+      apply(_trx, events) {
+        if (failures > 0) {
+          failures--;
+          return Promise.reject(new Error('the database went away'));
+        }
+        applied.push(...events.map((e) => e.event.position));
+        return Promise.resolve();
+      },
+      clear: () => Promise.resolve(),
+    };
+    const projector = await Projector.start(runtime.db.knex, runtime.store, [flaky], runtime.logger);
+    try {
+      const result = await runtime.store.append('notes', [{ type: 'Noted', data: {} }, { type: 'Other', data: {} }, { type: 'Noted', data: {} }], { expectedVersion: 0, actor: 'u' });
+      const positions = result.events.map((e: RecordedEvent) => e.position);
+      await projector.waitFor(positions[2]!);
+      expect(failures).to.equal(0);
+      expect(applied).to.deep.equal([positions[0], positions[2]]);
+      const row = await runtime.db.knex('projection_positions').where({ name: 'flaky_test' }).first<{ position: string | number }>();
+      expect(Number(row.position)).to.equal(positions[2]);
+    } finally {
+      await projector.stop();
+      await world.stop();
+    }
+  });
+});
