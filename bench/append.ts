@@ -6,7 +6,7 @@
 //   npm run bench                        PGlite, then postgres://postgres@127.0.0.1:5432/test
 //   DATABASE_URL=postgres://… npm run bench
 //   BENCH_SECONDS=10 npm run bench       longer measurements (default 5 s, warm-up 1 s)
-import { describeUrl, withAdmin, withDatabase } from './postgres-admin.js';
+import { describeUrl, withScratchDatabase } from './postgres-admin.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -352,26 +352,7 @@ function describe(m: Measurement): string {
 
 
 async function benchPostgres(adminUrl: string, root: string, keyEnv: Record<string, string>): Promise<DatabaseResult | Skipped> {
-  const database = `flurfunk_bench_${process.pid}`;
-  try {
-    await withAdmin(adminUrl, (k) => k.raw(`CREATE DATABASE ${database}`));
-  } catch (err) {
-    return { kind: 'postgres', ran: false, reason: `cannot create database ${database} at ${describeUrl(adminUrl)}: ${(err as Error).message}` };
-  }
-  const drop = () => withAdmin(adminUrl, (k) => k.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: dropping ${database} before exiting`);
-    void drop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return await benchDatabase({ kind: 'postgres', databaseUrl: withDatabase(adminUrl, database), dataDir: path.join(root, 'postgres') }, keyEnv);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await drop();
-  }
+  return withScratchDatabase(adminUrl, 'flurfunk_bench', (databaseUrl) => benchDatabase({ kind: 'postgres', databaseUrl, dataDir: path.join(root, 'postgres') }, keyEnv));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 //   npx tsx bench/policy.ts             (npm run bench runs it after bench/append.ts)
 //   DATABASE_URL=postgres://… npx tsx bench/policy.ts
 //   BENCH_SECONDS=10 npx tsx bench/policy.ts     longer measurements (default 5 s, warm-up 1 s)
-import { describeUrl, withAdmin, withDatabase } from './postgres-admin.js';
+import { describeUrl, withScratchDatabase } from './postgres-admin.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -353,31 +353,14 @@ async function benchPglite(root: string, org: Organisation, compiled: CompiledPo
 }
 
 async function benchPostgres(adminUrl: string, root: string, org: Organisation, compiled: CompiledPolicy): Promise<DatabaseResult | Skipped> {
-  const database = `flurfunk_policy_bench_${process.pid}`;
-  try {
-    await withAdmin(adminUrl, (k) => k.raw(`CREATE DATABASE ${database}`));
-  } catch (err) {
-    return { kind: 'postgres', ran: false, reason: `cannot create database ${database} at ${describeUrl(adminUrl)}: ${(err as Error).message}` };
-  }
-  const drop = () => withAdmin(adminUrl, (k) => k.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: dropping ${database} before exiting`);
-    void drop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    const db = await openDatabase({ databaseUrl: withDatabase(adminUrl, database), dataDir: path.join(root, 'postgres'), poolMax: 2 });
+  return withScratchDatabase(adminUrl, 'flurfunk_policy_bench', async (databaseUrl) => {
+    const db = await openDatabase({ databaseUrl, dataDir: path.join(root, 'postgres'), poolMax: 2 });
     try {
       return await benchDatabase('postgres', db.knex, org, compiled);
     } finally {
       await db.close();
     }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await drop();
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
