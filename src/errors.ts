@@ -17,7 +17,9 @@ export type ErrorCode =
   | 'usage_invalid'
   | 'forbidden'
   | 'validation_failed'
-  | 'guideline_not_accepted';
+  | 'guideline_not_accepted'
+  | 'too_large'
+  | 'unsupported_type';
 
 export class FlurfunkError extends Error {
   readonly code: ErrorCode;
@@ -145,5 +147,19 @@ export class ValidationError extends FlurfunkError {
 export class GuidelineNotAcceptedError extends FlurfunkError {
   constructor(readonly version: string) {
     super('guideline_not_accepted', `Accept the usage guideline (version ${version}) before your first post: GET /api/guideline, then POST /api/guideline/acceptance.`, { expose: true });
+  }
+}
+
+/** An upload over the policy's size limit; nothing of it is kept. */
+export class TooLargeError extends FlurfunkError {
+  constructor(message: string) {
+    super('too_large', message, { expose: true });
+  }
+}
+
+/** An upload whose content (not its name) is of a type the policy does not allow. */
+export class UnsupportedTypeError extends FlurfunkError {
+  constructor(message: string) {
+    super('unsupported_type', message, { expose: true });
   }
 }

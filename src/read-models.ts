@@ -1,9 +1,21 @@
 // Every read model Flurfunk keeps, in one list: the projector applies them, `events rebuild`
 // recreates them.
 import type { Projection } from './events/projector.js';
+import { attachmentsProjection } from './attachments/attachment-queries.js';
 import { usersProjection } from './identity/user-directory.js';
+import { conversationsProjection } from './messages/conversation-projection.js';
+import { notificationsProjection } from './notifications/notifications.js';
 import { commentsProjection } from './posts/comment-projection.js';
 import { followsProjection, guidelineProjection } from './posts/follow-projection.js';
 import { postsProjection } from './posts/post-projection.js';
 
-export const projections: readonly Projection[] = [usersProjection, postsProjection, commentsProjection, followsProjection, guidelineProjection];
+export const projections: readonly Projection[] = [
+  usersProjection,
+  postsProjection,
+  commentsProjection,
+  followsProjection,
+  guidelineProjection,
+  conversationsProjection,
+  attachmentsProjection,
+  notificationsProjection,
+];

@@ -3,7 +3,7 @@
 // that changes Flurfunk goes through `append`.
 import type { Knex } from 'knex';
 import type { Logger } from '../log/logger.js';
-import { open } from '../keys/aead.js';
+import { open, seal } from '../keys/aead.js';
 import type { DataKeys } from '../keys/data-keys.js';
 import { Appender } from './appender.js';
 import { GENESIS_HASH } from './chain-hash.js';
@@ -104,6 +104,22 @@ export class EventStore {
     const key = (await this.parts.dataKeys.find(this.parts.knex, [event.streamId])).get(event.streamId);
     if (!key) return { state: 'shredded' };
     return { state: 'present', value: JSON.parse(open(key, event.payload, event.id).toString('utf8')) as JsonValue };
+  }
+
+  /**
+   * Seals bytes that belong to a stream but are too big for an event (attachment chunks)
+   * under that stream's data key, creating the key if the stream has none yet. The label
+   * binds each box to its place, as an event id binds a payload.
+   */
+  async sealerFor(streamId: string): Promise<(plaintext: Buffer, label: string) => Buffer> {
+    const key = (await this.parts.dataKeys.forWriting(this.parts.knex, [streamId])).get(streamId)!;
+    return (plaintext, label) => seal(key, plaintext, label);
+  }
+
+  /** Opens what `sealerFor` sealed; undefined when the stream's key was destroyed. */
+  async openerFor(streamId: string): Promise<((box: Buffer, label: string) => Buffer) | undefined> {
+    const key = (await this.parts.dataKeys.find(this.parts.knex, [streamId])).get(streamId);
+    return key && ((box, label) => open(key, box, label));
   }
 
   /** Calls `handler` with every event after `afterPosition`, in order, now and as they arrive. */

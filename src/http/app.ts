@@ -7,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import type { Runtime } from '../runtime.js';
 import { DEV_ISSUER_PATH, type Identity } from '../identity/identity.js';
 import { authRoutes } from './auth-routes.js';
+import { conversationRoutes } from './conversation-routes.js';
 import { authenticate, requireCsrf } from './authenticate.js';
 import { Cookies } from './cookies.js';
 import { healthRoutes, type Lifecycle } from './health-routes.js';
@@ -81,6 +82,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
   app.use('/api', requireCsrf(publicOrigin));
   app.use(meRoutes(runtime));
   app.use(microblogRoutes(runtime, projector));
+  app.use(conversationRoutes(runtime, projector));
   app.use(streamRoutes(runtime, projector, identity, feed));
   app.use(homeRoutes());
   app.use(notFound);

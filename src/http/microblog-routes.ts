@@ -5,29 +5,18 @@ import type { Projector } from '../events/projector.js';
 import { knownUsers } from '../identity/user-directory.js';
 import { audienceOf } from '../policy/audience.js';
 import { commentsOfPost } from '../posts/comment-queries.js';
-import { acceptGuideline, createComment, createPost, deletePost, editPost, postHistory, decidingPolicy, hasAcceptedGuideline, readableSpace, setFollow, type Caller, type CommandDeps } from '../posts/commands.js';
-import { PAGE_DEFAULT, PAGE_MAX, parseCursor, postById, postsInSpace, searchPosts, timelinePosts } from '../posts/post-queries.js';
+import { acceptGuideline, createComment, createPost, deletePost, editPost, postHistory, decidingPolicy, hasAcceptedGuideline, readableSpace, setFollow, type CommandDeps } from '../posts/commands.js';
+import { postById, postsInSpace, searchPosts, timelinePosts } from '../posts/post-queries.js';
 import type { Runtime } from '../runtime.js';
 import { readableSpaces } from '../spaces/space-queries.js';
-import { authOf, requestFacts, requireSignIn } from './authenticate.js';
+import { authOf, requireSignIn } from './authenticate.js';
+import { callerOf, pageOf, wrap } from './route-helpers.js';
 import { idempotent } from './idempotency.js';
-
-function pageOf(query: express.Request['query']): { before?: number; limit: number } {
-  const before = parseCursor(query.cursor);
-  if (Number.isNaN(before)) throw new ValidationError('"cursor" must be the "next" value of the previous page');
-  const rawLimit = query.limit;
-  const limit = rawLimit === undefined ? PAGE_DEFAULT : typeof rawLimit === 'string' && /^[1-9][0-9]{0,2}$/.test(rawLimit) ? Number(rawLimit) : Number.NaN;
-  if (!(limit >= 1 && limit <= PAGE_MAX)) throw new ValidationError(`"limit" must be an integer from 1 to ${PAGE_MAX}`);
-  return { before, limit };
-}
 
 export function microblogRoutes(runtime: Runtime, projector: Projector): express.Router {
   const router = express.Router();
   const deps: CommandDeps = { knex: runtime.db.knex, store: runtime.store, policy: runtime.policy!, projector };
-  const caller = (req: express.Request, res: express.Response): Caller => ({ principal: authOf(res)!.principal, correlationId: requestFacts(req).correlationId });
-  const wrap = (handler: (req: express.Request, res: express.Response) => Promise<void>): express.RequestHandler => (req, res, next) => {
-    handler(req, res).catch(next);
-  };
+  const caller = callerOf;
 
   router.get('/api/spaces', requireSignIn, wrap(async (req, res) => {
     const c = caller(req, res);

@@ -12,8 +12,28 @@ const spaceId = { name: 'spaceId', in: 'path', required: true, schema: { type: '
 const cursor = { name: 'cursor', in: 'query', required: false, description: 'The "next" value of the previous page', schema: { type: 'string' } };
 /** `{ "text": "Markdown" }`, the body of posts, edits and comments. */
 const textBody = { required: true, content: { 'application/json': { schema: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', minLength: 1 } } } } } };
+/** `{ "text": "Markdown", "attachments": [ids] }`, the body of new posts and messages. */
+const contentBody = {
+  required: true,
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        required: ['text'],
+        additionalProperties: false,
+        properties: {
+          text: { type: 'string', minLength: 1 },
+          attachments: { type: 'array', maxItems: 10, items: { type: 'string', format: 'uuid' }, description: 'Ids of the sender’s own unattached uploads to the same space or conversation (POST /api/attachments)' },
+        },
+      },
+    },
+  },
+};
 const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, description: 'Any 1–200 printable ASCII characters, unique per request you mean; kept for 24 hours', schema: { type: 'string' } };
 const postId = { name: 'postId', in: 'path', required: true, schema: { type: 'string' } };
+const conversationId = { name: 'conversationId', in: 'path', required: true, schema: { type: 'string' } };
+const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
+const person = { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } } };
 const limit = { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } };
 
 export const openApiDocument = {
@@ -119,7 +139,7 @@ export const openApiDocument = {
         summary: 'Post into a space (Markdown text up to the policy limit); needs the current guideline accepted. With an Idempotency-Key, a retry gets the first answer (header Idempotent-Replayed: true) instead of a second post.',
         security: signedIn,
         parameters: [spaceId, idempotencyKey],
-        requestBody: textBody,
+        requestBody: contentBody,
         responses: {
           '201': { description: 'Created; Location names the post', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } },
           '400': problem,
@@ -143,7 +163,8 @@ export const openApiDocument = {
     '/api/stream': {
       get: {
         operationId: 'stream',
-        summary: 'Server-Sent Events: new posts (event "post") and comments (event "comment") the caller may read, as they happen; each id is the event position, and Last-Event-ID resumes after it',
+        summary:
+          'Server-Sent Events: new posts (event "post"), comments (event "comment") and direct messages (event "message") the caller may read, as they happen, each followed by the notification it made for the caller (event "notification", same id); each id is the event position, and Last-Event-ID resumes after it',
         security: signedIn,
         parameters: [{ name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
         responses: { '200': { description: 'The event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '400': problem, '401': problem },
@@ -224,6 +245,131 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/conversations': {
+      get: {
+        operationId: 'listConversations',
+        summary: 'The caller’s direct conversations, the most recently active first, with unread counts (paged by the position of their newest message)',
+        security: signedIn,
+        parameters: [cursor, limit],
+        responses: { '200': { description: 'A page of conversations', content: json('ConversationPage') }, '400': problem, '401': problem },
+      },
+      post: {
+        operationId: 'startConversation',
+        summary: 'Start a direct conversation (one other person: the existing one between the two is returned, 200) or a titled group of up to 20 people (always new, 201). Participants must have signed in to Flurfunk before.',
+        security: signedIn,
+        parameters: [idempotencyKey],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['participants'], additionalProperties: false, properties: { participants: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string' } }, title: { type: 'string', minLength: 1, maxLength: 100 } } },
+            },
+          },
+        },
+        responses: { '200': { description: 'The existing direct conversation', content: json('Conversation') }, '201': { description: 'Started', content: json('Conversation') }, '400': problem, '401': problem, '403': problem, '409': problem, '422': problem },
+      },
+    },
+    '/api/conversations/{conversationId}': {
+      get: {
+        operationId: 'getConversation',
+        summary: 'One conversation; 404 alike for a missing one and one the caller is not in',
+        security: signedIn,
+        parameters: [conversationId],
+        responses: { '200': { description: 'The conversation', content: json('Conversation') }, '401': problem, '404': problem },
+      },
+    },
+    '/api/conversations/{conversationId}/messages': {
+      get: {
+        operationId: 'listMessages',
+        summary: 'Messages of a conversation, newest first, paged by event position',
+        security: signedIn,
+        parameters: [conversationId, cursor, limit],
+        responses: { '200': { description: 'A page of messages', content: json('MessagePage') }, '400': problem, '401': problem, '404': problem },
+      },
+      post: {
+        operationId: 'sendMessage',
+        summary: 'Write in a conversation (Markdown up to the policy’s message limit, optionally with attachments uploaded to it)',
+        security: signedIn,
+        parameters: [conversationId, idempotencyKey],
+        requestBody: contentBody,
+        responses: { '201': { description: 'Sent', content: json('Message') }, '400': problem, '401': problem, '403': problem, '404': problem, '409': problem, '422': problem },
+      },
+    },
+    '/api/conversations/{conversationId}/messages/{messageId}': {
+      delete: {
+        operationId: 'deleteMessage',
+        summary: 'Delete one of your messages (MessageDeleted); the content itself is erased by retention',
+        security: signedIn,
+        parameters: [conversationId, { name: 'messageId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '204': { description: 'Deleted' }, '401': problem, '403': problem, '404': problem },
+      },
+    },
+    '/api/conversations/{conversationId}/read': {
+      post: {
+        operationId: 'markConversationRead',
+        summary: 'Mark a conversation read up to its newest message (ConversationRead)',
+        security: signedIn,
+        parameters: [conversationId],
+        responses: { '200': { description: 'The conversation, unread 0', content: json('Conversation') }, '401': problem, '404': problem },
+      },
+    },
+    '/api/attachments': {
+      post: {
+        operationId: 'uploadAttachment',
+        summary:
+          'Upload a file (multipart/form-data, field "file") to a space or a conversation; then name its id in a post or message. The type is taken from the content, not the name; size and allowed types come from the policy (limits.attachments). Stored sealed; the SHA-256 is recorded in AttachmentUploaded.',
+        security: signedIn,
+        parameters: [
+          { name: 'spaceId', in: 'query', required: false, description: 'Exactly one of spaceId and conversationId', schema: { type: 'string' } },
+          { name: 'conversationId', in: 'query', required: false, schema: { type: 'string' } },
+        ],
+        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } } } } },
+        responses: {
+          '201': { description: 'Stored; Location is the download URL', content: json('Attachment') },
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '404': problem,
+          '413': problem,
+          '415': problem,
+        },
+      },
+    },
+    '/api/attachments/{attachmentId}': {
+      get: {
+        operationId: 'downloadAttachment',
+        summary: 'Download a file (Content-Disposition: attachment, the type found at upload, nosniff, a sandboxing CSP); for those who may read the post or message it belongs to, and before that its uploader only; 404 alike otherwise. Recorded as AttachmentDownloaded.',
+        security: signedIn,
+        parameters: [{ name: 'attachmentId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } }, '401': problem, '404': problem },
+      },
+    },
+    '/api/notifications': {
+      get: {
+        operationId: 'listNotifications',
+        summary: 'Mentions of the caller, replies to their posts and messages to them, newest first; only those whose content the caller may read now',
+        security: signedIn,
+        parameters: [cursor, limit],
+        responses: { '200': { description: 'A page of notifications', content: json('NotificationPage') }, '400': problem, '401': problem },
+      },
+    },
+    '/api/notifications/read': {
+      post: {
+        operationId: 'markNotificationsRead',
+        summary: 'Mark notifications read up to a position (default: all there are); answers the unread counts',
+        security: signedIn,
+        requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { upTo: { type: 'integer', minimum: 1 } } } } } },
+        responses: { '200': { description: 'Unread counts', content: json('UnreadCounts') }, '400': problem, '401': problem },
+      },
+    },
+    '/api/unread': {
+      get: {
+        operationId: 'unreadCounts',
+        summary: 'Unread notifications and direct messages',
+        security: signedIn,
+        responses: { '200': { description: 'Unread counts', content: json('UnreadCounts') }, '401': problem },
+      },
+    },
     '/api/guideline': {
       get: {
         operationId: 'getGuideline',
@@ -295,7 +441,7 @@ export const openApiDocument = {
       SpacePage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Space' } }, next: { type: ['string', 'null'] } } },
       Post: {
         type: 'object',
-        required: ['id', 'spaceId', 'classification', 'author', 'text', 'html', 'mentions', 'topics', 'createdAt', 'editedAt', 'position', 'may'],
+        required: ['id', 'spaceId', 'classification', 'author', 'text', 'html', 'mentions', 'topics', 'createdAt', 'editedAt', 'position', 'attachments', 'may'],
         properties: {
           id: { type: 'string', format: 'uuid' },
           spaceId: { type: 'string' },
@@ -308,9 +454,70 @@ export const openApiDocument = {
           createdAt: { type: 'string', format: 'date-time' },
           editedAt: { type: ['string', 'null'], format: 'date-time', description: 'Set once edited: readers see "edited"' },
           position: { type: 'integer', description: 'The event position: the order of the timeline' },
+          attachments: { type: 'array', items: { $ref: '#/components/schemas/Attachment' } },
           may: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'What the caller may do with it under the active policy' },
         },
       },
+      Attachment: {
+        type: 'object',
+        required: ['id', 'name', 'mediaType', 'size', 'sha256', 'url'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          name: { type: 'string' },
+          mediaType: { type: 'string', description: 'Found in the content at upload' },
+          size: { type: 'integer' },
+          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+          url: { type: 'string', description: 'Where to download it' },
+        },
+      },
+      Conversation: {
+        type: 'object',
+        required: ['id', 'participants', 'title', 'startedBy', 'createdAt', 'lastPosition', 'unread'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          participants: { type: 'array', items: person },
+          title: { type: ['string', 'null'] },
+          startedBy: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          lastPosition: { type: 'integer' },
+          unread: { type: 'integer', description: 'Messages by others after the caller’s read mark' },
+        },
+      },
+      ConversationPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Conversation' } }, next: { type: ['string', 'null'] } } },
+      Message: {
+        type: 'object',
+        required: ['id', 'conversationId', 'author', 'text', 'html', 'createdAt', 'position', 'attachments', 'may'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          conversationId: { type: 'string', format: 'uuid' },
+          author: person,
+          text: { type: 'string' },
+          html: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          position: { type: 'integer' },
+          attachments: { type: 'array', items: { $ref: '#/components/schemas/Attachment' } },
+          may: { type: 'object', additionalProperties: { type: 'boolean' } },
+        },
+      },
+      MessagePage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Message' } }, next: { type: ['string', 'null'] } } },
+      Notification: {
+        type: 'object',
+        required: ['position', 'kind', 'actor', 'postId', 'commentId', 'conversationId', 'messageId', 'excerpt', 'createdAt', 'read'],
+        properties: {
+          position: { type: 'integer' },
+          kind: { enum: ['mention', 'reply', 'message'] },
+          actor: person,
+          postId: { type: ['string', 'null'] },
+          commentId: { type: ['string', 'null'] },
+          conversationId: { type: ['string', 'null'] },
+          messageId: { type: ['string', 'null'] },
+          excerpt: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          read: { type: 'boolean' },
+        },
+      },
+      NotificationPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Notification' } }, next: { type: ['string', 'null'] } } },
+      UnreadCounts: { type: 'object', required: ['notifications', 'messages'], properties: { notifications: { type: 'integer' }, messages: { type: 'integer' } } },
       Audience: {
         type: 'object',
         required: ['spaceId', 'classification', 'count', 'readers', 'notReaching'],

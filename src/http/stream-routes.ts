@@ -1,5 +1,6 @@
-// GET /api/stream: Server-Sent Events with the new posts and comments the signed-in person may
-// read, decided per event by the policy active at that moment. Each event's id is its
+// GET /api/stream: Server-Sent Events with the new posts, comments and direct messages the
+// signed-in person may read, each followed by the notification it made for them, decided per
+// event by the policy active at that moment. Each event's id is its
 // position, so a reconnecting browser sends Last-Event-ID and gets what it missed (up to
 // CATCH_UP events) before the live ones. A signed-out or expired session ends the stream.
 import express from 'express';
@@ -8,6 +9,8 @@ import type { RecordedEvent } from '../events/types.js';
 import type { Identity } from '../identity/identity.js';
 import { asSubject } from '../policy/compile.js';
 import { commentById } from '../posts/comment-queries.js';
+import { messageById } from '../messages/conversation-queries.js';
+import { notificationAt } from '../notifications/notifications.js';
 import type { LiveFeed } from '../posts/live-feed.js';
 import { postById } from '../posts/post-queries.js';
 import { NotFoundError } from '../errors.js';
@@ -18,7 +21,7 @@ import { sendProblem } from './problem.js';
 const HEARTBEAT_MS = 25_000;
 const SESSION_CHECK_MS = 30_000;
 const CATCH_UP = 1_000;
-const STREAMED = new Set(['PostCreated', 'CommentCreated']);
+const STREAMED = new Set(['PostCreated', 'CommentCreated', 'MessageSent']);
 
 export function streamRoutes(runtime: Runtime, projector: Projector, identity: Identity, feed: LiveFeed): express.Router {
   const router = express.Router();
@@ -40,7 +43,7 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
     const pending: RecordedEvent[] = [];
 
     /** The view of an event for this person, or undefined when they may not read it. */
-    const viewOf = async (event: RecordedEvent): Promise<{ type: string; data: unknown } | undefined> => {
+    const viewOf = async (event: RecordedEvent): Promise<{ type: string; data: unknown; notification?: unknown } | undefined> => {
       const policy = runtime.policy!.current;
       // Roles as the policy active now sees them: a new version applies to open streams at once.
       const { id, groups, name, email } = auth.principal;
@@ -49,14 +52,24 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
       const subject =
         event.type === 'PostCreated'
           ? asSubject('Post', { spaceId: d.spaceId, classification: d.classification, authorId: d.authorId, mentions: d.mentions, topics: d.topics })
-          : asSubject('Comment', { spaceId: d.spaceId, classification: d.classification, authorId: d.authorId, postAuthorId: d.postAuthorId });
+          : event.type === 'CommentCreated'
+            ? asSubject('Comment', { spaceId: d.spaceId, classification: d.classification, authorId: d.authorId, postAuthorId: d.postAuthorId })
+            : asSubject('DirectMessage', { conversationId: d.conversationId, authorId: d.authorId, participants: d.participants });
       if (!ability.can('read', subject as never)) return undefined;
+      // Someone else's conversation never streams, even to one a rule would let read it.
+      if (event.type === 'MessageSent' && !(d.participants as string[]).includes(id)) return undefined;
       await projector.waitFor(event.position);
       try {
-        if (event.type === 'PostCreated') return { type: 'post', data: await postById(knex, ability, d.postId as string) };
-        await postById(knex, ability, d.postId as string); // a comment is only as visible as its post
-        const comment = await commentById(knex, ability, d.commentId as string);
-        return comment && { type: 'comment', data: comment };
+        let view: { type: string; data: unknown } | undefined;
+        if (event.type === 'PostCreated') view = { type: 'post', data: await postById(knex, ability, d.postId as string) };
+        else if (event.type === 'MessageSent') view = { type: 'message', data: await messageById(knex, ability, d.messageId as string) };
+        else {
+          await postById(knex, ability, d.postId as string); // a comment is only as visible as its post
+          const comment = await commentById(knex, ability, d.commentId as string);
+          view = comment && { type: 'comment', data: comment };
+        }
+        const notification = view && (await notificationAt(knex, ability, id, event.position));
+        return view && { ...view, ...(notification ? { notification } : {}) };
       } catch (err) {
         if (err instanceof NotFoundError) return undefined; // removed or hidden since
         throw err;
@@ -70,7 +83,10 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
             if (closed || event.position <= sent || !STREAMED.has(event.type)) continue;
             const view = await viewOf(event);
             sent = event.position;
-            if (view && !closed) res.write(`id: ${event.position}\nevent: ${view.type}\ndata: ${JSON.stringify(view.data)}\n\n`);
+            if (!view || closed) continue;
+            res.write(`id: ${event.position}\nevent: ${view.type}\ndata: ${JSON.stringify(view.data)}\n\n`);
+            // Same id: a reconnect after this point does not repeat the content it belongs to.
+            if (view.notification) res.write(`id: ${event.position}\nevent: notification\ndata: ${JSON.stringify(view.notification)}\n\n`);
           }
         })
         .catch((err: unknown) => {

@@ -11,6 +11,7 @@ import { asSubject, type AppAbility, type CompiledPolicy } from '../policy/compi
 import type { Principal } from '../policy/principal.js';
 import type { Space } from '../policy/model.js';
 import { userStream } from '../identity/user-directory.js';
+import { linkableAttachments } from '../attachments/linking.js';
 import { checkedText, namesIn } from './post-text.js';
 import { commentById, type CommentView } from './comment-queries.js';
 import { postById, type PostView } from './post-queries.js';
@@ -42,7 +43,7 @@ export function readableSpace(policy: CompiledPolicy, ability: AppAbility, space
   return space;
 }
 
-function reasonFor(ability: AppAbility, action: string, subject: unknown, fallback: string): string {
+export function reasonFor(ability: AppAbility, action: string, subject: unknown, fallback: string): string {
   return ability.relevantRuleFor(action, subject as never)?.reason ?? fallback;
 }
 
@@ -54,14 +55,16 @@ export async function hasAcceptedGuideline(knex: Knex, userId: string, version: 
 export async function createPost(deps: CommandDeps, caller: Caller, spaceId: string, body: unknown): Promise<PostView> {
   const { policy, ability } = decidingPolicy(deps, caller);
   const space = readableSpace(policy, ability, spaceId);
-  const text = textField(body, 'post', policy.set.limits.postLength);
+  const { text, fields: extra } = contentBody(body, 'post', policy.set.limits.postLength, ['attachments']);
   const { mentions, topics } = namesIn(text);
   const fields = { spaceId: space.id, classification: space.classification, authorId: caller.principal.id, mentions, topics };
   const subject = asSubject('Post', fields);
   if (!ability.can('create', subject as never)) throw new ForbiddenError(reasonFor(ability, 'create', subject, `You may read space ${space.id} but not post in it.`));
   await requireGuideline(deps, policy, caller.principal.id);
+  const attachments = await linkableAttachments(deps.knex, extra.attachments, caller.principal.id, { spaceId: space.id }, 'post');
   const postId = crypto.randomUUID();
-  const result = await deps.store.append(`post:${postId}`, [{ type: 'PostCreated', data: { postId, ...fields }, personal: { text } }], {
+  const data = { postId, ...fields, ...(attachments.length > 0 ? { attachments } : {}) };
+  const result = await deps.store.append(`post:${postId}`, [{ type: 'PostCreated', data, personal: { text } }], {
     expectedVersion: 0,
     actor: caller.principal.id,
     correlationId: caller.correlationId,
@@ -71,15 +74,20 @@ export async function createPost(deps: CommandDeps, caller: Caller, spaceId: str
   return postById(deps.knex, ability, postId);
 }
 
-/** Reads a body of exactly `{ "text": … }`; anything else is a clear 400. */
-function textField(body: unknown, what: string, limit: number): string {
+/** Reads a body of `{ "text": … }` plus the optional fields named; anything else is a clear 400. */
+export function contentBody(body: unknown, what: string, limit: number, optional: readonly string[] = []): { text: string; fields: Record<string, unknown> } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError(`${what}: expected a JSON object with "text"`);
-  const unknownKeys = Object.keys(body).filter((k) => k !== 'text');
-  if (unknownKeys.length > 0) throw new ValidationError(`${what}: unknown field ${unknownKeys.map((k) => `"${k}"`).join(', ')}; expected "text"`);
-  return checkedText((body as { text?: unknown }).text, limit, what);
+  const allowed = ['text', ...optional];
+  const unknownKeys = Object.keys(body).filter((k) => !allowed.includes(k));
+  if (unknownKeys.length > 0) throw new ValidationError(`${what}: unknown field ${unknownKeys.map((k) => `"${k}"`).join(', ')}; expected ${allowed.map((k) => `"${k}"`).join(', ')}`);
+  return { text: checkedText((body as { text?: unknown }).text, limit, what), fields: body as Record<string, unknown> };
 }
 
-async function requireGuideline(deps: CommandDeps, policy: CompiledPolicy, userId: string): Promise<void> {
+function textField(body: unknown, what: string, limit: number): string {
+  return contentBody(body, what, limit).text;
+}
+
+export async function requireGuideline(deps: CommandDeps, policy: CompiledPolicy, userId: string): Promise<void> {
   const guideline = policy.set.guideline;
   if (guideline && !(await hasAcceptedGuideline(deps.knex, userId, guideline.version))) throw new GuidelineNotAcceptedError(guideline.version);
 }

@@ -2,6 +2,7 @@
 // decides single reads, ordered and paged by event position (never by time), and each post
 // carries what this person may do with it, so clients never re-implement rules.
 import type { Knex } from 'knex';
+import { attachmentsOf, type AttachmentView } from '../attachments/attachment-queries.js';
 import { NotFoundError } from '../errors.js';
 import { asSubject, type AppAbility } from '../policy/compile.js';
 import { wherePermitted, type ColumnMap } from '../policy/sql-filter.js';
@@ -47,6 +48,7 @@ export interface PostView {
   /** When it was last edited; null if never. Earlier versions: GET /api/posts/{id}/history. */
   readonly editedAt: string | null;
   readonly position: number;
+  readonly attachments: readonly AttachmentView[];
   readonly may: Readonly<Record<'update' | 'delete' | 'react' | 'report' | 'pin' | 'readHistory', boolean>>;
 }
 
@@ -56,7 +58,7 @@ export interface Page<T> {
   readonly next: string | null;
 }
 
-function present(row: PostRow, ability: AppAbility): PostView {
+function present(row: PostRow, ability: AppAbility, attachments: readonly AttachmentView[]): PostView {
   const subject = asSubject('Post', { spaceId: row.space_id, classification: row.classification, authorId: row.author_id, mentions: row.mentions, topics: row.topics });
   const can = (action: string) => ability.can(action, subject as never);
   return {
@@ -71,8 +73,15 @@ function present(row: PostRow, ability: AppAbility): PostView {
     createdAt: new Date(row.created_at).toISOString(),
     editedAt: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),
     position: Number(row.position),
+    attachments,
     may: { update: can('update'), delete: can('delete'), react: can('react'), report: can('report'), pin: can('pin'), readHistory: can('readHistory') },
   };
+}
+
+/** Posts with their attachments, fetched for the whole page in one query. */
+async function presentAll(knex: Knex, rows: readonly PostRow[], ability: AppAbility): Promise<PostView[]> {
+  const files = await attachmentsOf(knex, { postIds: rows.map((r) => r.id) });
+  return rows.map((r) => present(r, ability, files.get(r.id) ?? []));
 }
 
 function selectPosts(knex: Knex, ability: AppAbility): Knex.QueryBuilder {
@@ -90,15 +99,15 @@ export function parseCursor(value: unknown): number | undefined {
 }
 
 /** A page of a posts query, newest first by event position; `next` is the cursor for older ones. */
-async function newestFirst(query: Knex.QueryBuilder, ability: AppAbility, page: { before?: number; limit: number }): Promise<Page<PostView>> {
+async function newestFirst(knex: Knex, query: Knex.QueryBuilder, ability: AppAbility, page: { before?: number; limit: number }): Promise<Page<PostView>> {
   const bounded = page.before === undefined ? query : query.where('posts.position', '<', page.before);
   const rows = (await bounded.orderBy('posts.position', 'desc').limit(page.limit + 1)) as PostRow[];
-  const items = rows.slice(0, page.limit).map((r) => present(r, ability));
+  const items = await presentAll(knex, rows.slice(0, page.limit), ability);
   return { items, next: rows.length > page.limit ? String(items[items.length - 1]!.position) : null };
 }
 
 export async function postsInSpace(knex: Knex, ability: AppAbility, spaceId: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
-  return newestFirst(selectPosts(knex, ability).where('posts.space_id', spaceId), ability, page);
+  return newestFirst(knex, selectPosts(knex, ability).where('posts.space_id', spaceId), ability, page);
 }
 
 /**
@@ -112,13 +121,13 @@ export async function timelinePosts(knex: Knex, ability: AppAbility, userId: str
       .orWhereRaw('? = ANY(posts.mentions)', [userId])
       .orWhere('posts.author_id', userId);
   });
-  return newestFirst(query, ability, page);
+  return newestFirst(knex, query, ability, page);
 }
 
 /** Posts matching a search (German and English stemming, web-search syntax), newest first. */
 export async function searchPosts(knex: Knex, ability: AppAbility, terms: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
   const query = selectPosts(knex, ability).whereRaw(`posts.search @@ (websearch_to_tsquery('german', ?) || websearch_to_tsquery('english', ?))`, [terms, terms]);
-  return newestFirst(query, ability, page);
+  return newestFirst(knex, query, ability, page);
 }
 
 /** One post, or NotFoundError whether it is missing or hidden from this person. */
@@ -126,5 +135,5 @@ export async function postById(knex: Knex, ability: AppAbility, postId: string):
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(postId)) throw new NotFoundError();
   const row = (await selectPosts(knex, ability).where('posts.id', postId).first()) as PostRow | undefined;
   if (!row) throw new NotFoundError();
-  return present(row, ability);
+  return (await presentAll(knex, [row], ability))[0]!;
 }

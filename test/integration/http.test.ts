@@ -3,6 +3,7 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { expect } from 'chai';
 import { createApp } from '../../src/http/app.js';
 import { Projector } from '../../src/events/projector.js';
@@ -49,6 +50,19 @@ describe('HTTP server', function () {
       });
     }
   }
+
+  it('serves an OpenAPI document that a standard validator accepts', async function () {
+    // swagger-parser checks it against the official OpenAPI 3.1 schema and resolves every $ref.
+    const served = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as object;
+    const api = await SwaggerParser.validate(structuredClone(served) as never);
+    expect((api as { openapi?: string }).openapi).to.equal('3.1.0');
+    expect(served).to.deep.equal(JSON.parse(JSON.stringify(openApiDocument)));
+    // And it rejects a broken one, so the check above can fail.
+    const broken = { ...structuredClone(served), paths: { '/x': { get: { responses: { '200': { $ref: '#/components/responses/Missing' } } } } } };
+    let error: unknown;
+    await SwaggerParser.validate(broken as never).catch((err: unknown) => (error = err));
+    expect(String(error)).to.match(/Missing/);
+  });
 
   it('documents every route the server has in the OpenAPI document (and nothing it lacks)', async function () {
     const identity = await startIdentity(world.runtime);

@@ -4,20 +4,8 @@
 import { expect } from 'chai';
 import { rebuildReadModels } from '../../src/events/projector.js';
 import { projections } from '../../src/read-models.js';
-import { Browser, signIn } from '../support/browser.js';
+import { call as apiCall, person, type Answer, type Person } from '../support/api.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
-
-interface Person {
-  readonly browser: Browser;
-  readonly csrf: string;
-}
-
-async function person(t: TestServer, username: string): Promise<Person> {
-  const browser = new Browser();
-  await signIn(browser, t.base, username);
-  const me = (await (await browser.request(`${t.base}/api/me`)).json()) as { csrfToken: string };
-  return { browser, csrf: me.csrfToken };
-}
 
 /** The fields these tests read from answers: posts, pages, spaces, problems, the guideline. */
 interface Body {
@@ -37,14 +25,8 @@ interface Body {
   items: { id: string; text: string; following: boolean; muted: boolean; may: { post: boolean } }[];
 }
 
-async function call(t: TestServer, who: Person, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Body; headers: Headers }> {
-  const res = await who.browser.request(`${t.base}${path}`, {
-    method,
-    headers: { 'X-CSRF-Token': who.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as Body, headers: res.headers };
+function call(t: TestServer, who: Person, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<Body>> {
+  return apiCall<Body>(t, who, method, path, body, headers);
 }
 
 describe('spaces and posts', function () {
