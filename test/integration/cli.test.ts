@@ -1,6 +1,6 @@
 // The command line as an operator meets it: help, configuration errors, serve and SIGTERM.
 import { expect } from 'chai';
-import { finished, runCli, startTs } from '../support/processes.js';
+import { finished, listeningUrl, runCli, startTs } from '../support/processes.js';
 import { createWorld } from '../support/world.js';
 
 describe('flurfunk command line', function () {
@@ -59,15 +59,7 @@ describe('flurfunk command line', function () {
     const world = await createWorld();
     const child = startTs('src/cli/main.ts', ['serve'], { ...world.env, PORT: '0', LOG_LEVEL: 'info' });
     const exit = finished(child);
-    const url = await new Promise<string>((resolve, reject) => {
-      let seen = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        const match = /"url":"(http:\/\/[^"]+)".*"msg":"Flurfunk is listening"/.exec(seen);
-        if (match) resolve(match[1]!);
-      });
-      child.once('close', () => reject(new Error(`serve ended early: ${seen}`)));
-    });
+    const url = await listeningUrl(child);
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).to.equal(200);
     // The shipped policy set was activated at start: the first event.

@@ -4,6 +4,8 @@ import { expect } from 'chai';
 import { Browser, signIn } from '../support/browser.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
 import { EventReader } from '../support/sse.js';
+import { finished, listeningUrl, startTs } from '../support/processes.js';
+import { databaseKind } from '../support/world.js';
 
 interface Person {
   readonly browser: Browser;
@@ -90,6 +92,27 @@ describe('realtime stream', function () {
       (err: Error) => expect(err.message).to.equal('the stream ended'),
     );
   });
+
+  if (databaseKind === 'postgres') {
+    it('delivers a post written through another server process on the same database (LISTEN/NOTIFY)', async function () {
+      const child = startTs('src/cli/main.ts', ['serve'], { ...t.world.env, PORT: '0', LOG_LEVEL: 'info' });
+      const exit = finished(child);
+      try {
+        const other = await listeningUrl(child);
+        // Sessions are rows in the shared database: Bernd's cookie is good on either server.
+        const res = await people.get('bernd')!.browser.request(`${other}/api/stream`);
+        expect(res.status).to.equal(200);
+        const stream = new EventReader(res);
+        const { id } = await post('ada', 'all-company', 'Über den anderen Prozess');
+        const [event] = await stream.next(1, 10_000);
+        expect([event!.event, event!.data.id]).to.deep.equal(['post', id]);
+        await stream.close();
+      } finally {
+        child.kill('SIGTERM');
+        expect((await exit).code).to.equal(0);
+      }
+    });
+  }
 
   it('refuses a stream without sign-in, and a Last-Event-ID it never sent', async function () {
     expect((await fetch(`${t.base}/api/stream`)).status).to.equal(401);

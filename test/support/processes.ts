@@ -57,3 +57,16 @@ export function waitForLine(child: ChildProcess, pattern: RegExp): Promise<strin
     child.once('close', onClose);
   });
 }
+
+/** The URL a `flurfunk serve` child announces once it listens (it must log at info level). */
+export function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /"url":"(http:\/\/[^"]+)".*"msg":"Flurfunk is listening"/.exec(seen);
+      if (match) resolve(match[1]!);
+    });
+    child.once('close', () => reject(new Error(`serve ended early: ${seen}`)));
+  });
+}
