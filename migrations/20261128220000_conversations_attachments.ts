@@ -86,6 +86,9 @@ export async function up(knex: Knex): Promise<void> {
     )`);
   await knex.raw('CREATE INDEX notifications_post ON notifications (post_id) WHERE post_id IS NOT NULL');
 
+  // A kept answer replays with its own content type (a 202 "stored, not yet visible" is problem+json).
+  await knex.raw('ALTER TABLE idempotency_keys ADD COLUMN content_type text');
+
   await knex.raw(`
     CREATE TABLE notification_reads (
       user_id        text   PRIMARY KEY,
@@ -94,5 +97,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.raw('ALTER TABLE idempotency_keys DROP COLUMN content_type');
   await knex.raw('DROP TABLE notification_reads, notifications, attachment_chunks, attachments, conversation_reads, messages, conversations');
 }

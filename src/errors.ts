@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'validation_failed'
   | 'guideline_not_accepted'
   | 'too_large'
+  | 'read_model_lag'
   | 'unsupported_type';
 
 export class FlurfunkError extends Error {
@@ -161,5 +162,16 @@ export class TooLargeError extends FlurfunkError {
 export class UnsupportedTypeError extends FlurfunkError {
   constructor(message: string) {
     super('unsupported_type', message, { expose: true });
+  }
+}
+
+/**
+ * The change is stored (its event appended) but the read models have not caught up in time.
+ * Not a failure: the answer says so (202), and a retry with the same Idempotency-Key gets
+ * this answer again instead of making the change twice.
+ */
+export class ReadModelLagError extends FlurfunkError {
+  constructor(readonly position: number) {
+    super('read_model_lag', `Saved as event ${position}, but not yet visible in lists; it will appear shortly. Do not send it again.`, { expose: true });
   }
 }

@@ -6,6 +6,7 @@
 // a transaction). Commands wait for the projections to reach their append's position before
 // they answer, so a client reads its own writes.
 import type { Knex } from 'knex';
+import { ReadModelLagError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { EventStore, Subscription } from './event-store.js';
 import type { JsonValue, RecordedEvent } from './types.js';
@@ -61,7 +62,7 @@ export class Projector {
       const waiter = { position, resolve: () => (clearTimeout(timer), resolve()) };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`read models did not reach position ${position} within ${WAIT_MS} ms`));
+        reject(new ReadModelLagError(position));
       }, WAIT_MS);
       this.waiters.add(waiter);
     });

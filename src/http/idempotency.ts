@@ -2,7 +2,9 @@
 // went through sends it again with the same key and gets the first answer, not a second post.
 // The key is the caller's own (two people may use the same one); reusing it for a different
 // request is refused; a retry while the first request still runs is told to wait. Answers
-// are kept for a day; server errors are not kept, so a retry after one runs again.
+// are kept for a day; server errors are not kept, so a retry after one runs again. A change
+// that was stored but is not yet visible (202) is kept like any answer: its retry must not
+// store it twice.
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { RequestHandler } from 'express';
@@ -18,6 +20,7 @@ interface StoredAnswer {
   status: number | null;
   body: unknown;
   location: string | null;
+  content_type: string | null;
   created_at: Date | string;
 }
 
@@ -54,7 +57,7 @@ export function idempotent(knex: Knex, clock: () => Date): RequestHandler {
         } else {
           if (stored.location) res.location(stored.location);
           res.setHeader('Idempotent-Replayed', 'true');
-          res.status(stored.status).type(stored.status >= 400 ? 'application/problem+json' : 'application/json').send(JSON.stringify(stored.body));
+          res.status(stored.status).type(stored.content_type ?? 'application/json').send(JSON.stringify(stored.body));
         }
         return;
       }
@@ -66,7 +69,7 @@ export function idempotent(knex: Knex, clock: () => Date): RequestHandler {
           if (status >= 500) await knex('idempotency_keys').where({ user_id: userId, key }).delete();
           else {
             const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? null);
-            await knex('idempotency_keys').where({ user_id: userId, key }).update({ status, body: text === '' ? null : text, location: res.get('Location') ?? null });
+            await knex('idempotency_keys').where({ user_id: userId, key }).update({ status, body: text === '' ? null : text, location: res.get('Location') ?? null, content_type: res.get('Content-Type') ?? null });
           }
         };
         record().then(

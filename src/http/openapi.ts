@@ -7,6 +7,11 @@ const problem = {
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 
+/** A change that is stored but not yet in the read models (they lag more than 10 s). */
+const accepted = {
+  description: 'Stored (the event is appended) but not yet visible in lists: problem type read_model_lag. Do not send it again; a retry with the same Idempotency-Key gets this answer again.',
+  content: problem.content,
+};
 const signedIn = [{ session: [] }, { bearer: [] }];
 const spaceId = { name: 'spaceId', in: 'path', required: true, schema: { type: 'string' } };
 const cursor = { name: 'cursor', in: 'query', required: false, description: 'The "next" value of the previous page', schema: { type: 'string' } };
@@ -110,12 +115,12 @@ export const openApiDocument = {
       },
     },
     '/api/spaces/{spaceId}/follow': {
-      put: { operationId: 'followSpace', summary: 'Follow a space', security: signedIn, parameters: [spaceId], responses: { '204': { description: 'Following' }, '401': problem, '403': problem, '404': problem } },
-      delete: { operationId: 'unfollowSpace', summary: 'Stop following a space', security: signedIn, parameters: [spaceId], responses: { '204': { description: 'Not following' }, '401': problem, '404': problem } },
+      put: { operationId: 'followSpace', summary: 'Follow a space', security: signedIn, parameters: [spaceId], responses: { '202': accepted, '204': { description: 'Following' }, '401': problem, '403': problem, '404': problem } },
+      delete: { operationId: 'unfollowSpace', summary: 'Stop following a space', security: signedIn, parameters: [spaceId], responses: { '202': accepted, '204': { description: 'Not following' }, '401': problem, '404': problem } },
     },
     '/api/spaces/{spaceId}/mute': {
-      put: { operationId: 'muteSpace', summary: 'Mute a space', security: signedIn, parameters: [spaceId], responses: { '204': { description: 'Muted' }, '401': problem, '404': problem } },
-      delete: { operationId: 'unmuteSpace', summary: 'Unmute a space', security: signedIn, parameters: [spaceId], responses: { '204': { description: 'Not muted' }, '401': problem, '404': problem } },
+      put: { operationId: 'muteSpace', summary: 'Mute a space', security: signedIn, parameters: [spaceId], responses: { '202': accepted, '204': { description: 'Muted' }, '401': problem, '404': problem } },
+      delete: { operationId: 'unmuteSpace', summary: 'Unmute a space', security: signedIn, parameters: [spaceId], responses: { '202': accepted, '204': { description: 'Not muted' }, '401': problem, '404': problem } },
     },
     '/api/spaces/{spaceId}/audience': {
       get: {
@@ -141,6 +146,7 @@ export const openApiDocument = {
         parameters: [spaceId, idempotencyKey],
         requestBody: contentBody,
         responses: {
+          '202': accepted,
           '201': { description: 'Created; Location names the post', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } },
           '400': problem,
           '401': problem,
@@ -193,14 +199,14 @@ export const openApiDocument = {
         security: signedIn,
         parameters: [postId],
         requestBody: textBody,
-        responses: { '200': { description: 'The edited post', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } }, '400': problem, '401': problem, '403': problem, '404': problem },
+        responses: { '202': accepted, '200': { description: 'The edited post', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } }, '400': problem, '401': problem, '403': problem, '404': problem },
       },
       delete: {
         operationId: 'deletePost',
         summary: 'Delete a post (PostDeleted): it and its comments leave every list; the content itself is erased by retention',
         security: signedIn,
         parameters: [postId],
-        responses: { '204': { description: 'Deleted' }, '401': problem, '403': problem, '404': problem },
+        responses: { '202': accepted, '204': { description: 'Deleted' }, '401': problem, '403': problem, '404': problem },
       },
     },
     '/api/posts/{postId}/history': {
@@ -235,6 +241,7 @@ export const openApiDocument = {
         parameters: [postId, idempotencyKey],
         requestBody: textBody,
         responses: {
+          '202': accepted,
           '201': { description: 'Created', content: { 'application/json': { schema: { $ref: '#/components/schemas/Comment' } } } },
           '400': problem,
           '401': problem,
@@ -266,7 +273,7 @@ export const openApiDocument = {
             },
           },
         },
-        responses: { '200': { description: 'The existing direct conversation', content: json('Conversation') }, '201': { description: 'Started', content: json('Conversation') }, '400': problem, '401': problem, '403': problem, '409': problem, '422': problem },
+        responses: { '202': accepted, '200': { description: 'The existing direct conversation', content: json('Conversation') }, '201': { description: 'Started', content: json('Conversation') }, '400': problem, '401': problem, '403': problem, '409': problem, '422': problem },
       },
     },
     '/api/conversations/{conversationId}': {
@@ -292,7 +299,7 @@ export const openApiDocument = {
         security: signedIn,
         parameters: [conversationId, idempotencyKey],
         requestBody: contentBody,
-        responses: { '201': { description: 'Sent', content: json('Message') }, '400': problem, '401': problem, '403': problem, '404': problem, '409': problem, '422': problem },
+        responses: { '202': accepted, '201': { description: 'Sent', content: json('Message') }, '400': problem, '401': problem, '403': problem, '404': problem, '409': problem, '422': problem },
       },
     },
     '/api/conversations/{conversationId}/messages/{messageId}': {
@@ -301,7 +308,7 @@ export const openApiDocument = {
         summary: 'Delete one of your messages (MessageDeleted); the content itself is erased by retention',
         security: signedIn,
         parameters: [conversationId, { name: 'messageId', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '204': { description: 'Deleted' }, '401': problem, '403': problem, '404': problem },
+        responses: { '202': accepted, '204': { description: 'Deleted' }, '401': problem, '403': problem, '404': problem },
       },
     },
     '/api/conversations/{conversationId}/read': {
@@ -310,7 +317,7 @@ export const openApiDocument = {
         summary: 'Mark a conversation read up to its newest message (ConversationRead)',
         security: signedIn,
         parameters: [conversationId],
-        responses: { '200': { description: 'The conversation, unread 0', content: json('Conversation') }, '401': problem, '404': problem },
+        responses: { '202': accepted, '200': { description: 'The conversation, unread 0', content: json('Conversation') }, '401': problem, '404': problem },
       },
     },
     '/api/attachments': {
@@ -325,6 +332,7 @@ export const openApiDocument = {
         ],
         requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } } } } },
         responses: {
+          '202': accepted,
           '201': { description: 'Stored; Location is the download URL', content: json('Attachment') },
           '400': problem,
           '401': problem,
@@ -359,7 +367,7 @@ export const openApiDocument = {
         summary: 'Mark notifications read up to a position (default: all there are); answers the unread counts',
         security: signedIn,
         requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { upTo: { type: 'integer', minimum: 1 } } } } } },
-        responses: { '200': { description: 'Unread counts', content: json('UnreadCounts') }, '400': problem, '401': problem },
+        responses: { '202': accepted, '200': { description: 'Unread counts', content: json('UnreadCounts') }, '400': problem, '401': problem },
       },
     },
     '/api/unread': {
@@ -385,6 +393,7 @@ export const openApiDocument = {
         security: signedIn,
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['version'], properties: { version: { type: 'string' } } } } } },
         responses: {
+          '202': accepted,
           '201': { description: 'Accepted', content: { 'application/json': { schema: { type: 'object', required: ['version', 'acceptedAt'], properties: { version: { type: 'string' }, acceptedAt: { type: 'string', format: 'date-time' } } } } } },
           '400': problem,
           '401': problem,

@@ -19,6 +19,7 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   validation_failed: 400,
   guideline_not_accepted: 403,
   too_large: 413,
+  read_model_lag: 202,
   unsupported_type: 415,
   wrong_expected_version: 409,
   event_invalid: 400,
@@ -28,6 +29,7 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
 };
 
 const titles: Record<number, string> = {
+  202: 'Accepted',
   400: 'Bad request',
   401: 'Sign-in required',
   403: 'Forbidden',
@@ -63,6 +65,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   }
   const status = err instanceof FlurfunkError ? (statusByCode[err.code] ?? 500) : 500;
   if (status >= 500) req.log.error({ err }, 'request failed');
+  else if (status === 202) req.log.warn({ err }, 'read models lag behind the events');
   if (res.headersSent) return;
   if (err instanceof FlurfunkError) sendProblem(res, status, err.expose ? err.message : undefined, err.code);
   else sendProblem(res, 500, 'Something went wrong. Quote the request id when you report it.');

@@ -6,6 +6,7 @@ import { rebuildReadModels } from '../../src/events/projector.js';
 import { projections } from '../../src/read-models.js';
 import { call as apiCall, person, type Answer, type Person } from '../support/api.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
+import { databaseKind } from '../support/world.js';
 
 /** The fields these tests read from answers: posts, pages, spaces, problems, the guideline. */
 interface Body {
@@ -174,6 +175,29 @@ describe('spaces and posts', function () {
     expect((await call(t, ada, 'POST', '/api/spaces/all-company/posts', { text: 'x' }, { 'Idempotency-Key': 'bad key with spaces' })).status).to.equal(400);
     expect((await t.world.runtime.store.head()).position).to.equal(head + 2);
   });
+
+  if (databaseKind === 'postgres') {
+    it('answers 202 when the post is stored but the read models lag, and a retry with the same key does not post it again', async function () {
+      // Hold the posts projection's row lock from another connection: the projector waits, so
+      // the command's wait for its own write runs out (10 s).
+      const knex = t.world.runtime.db.knex;
+      const blocker = await knex.transaction();
+      try {
+        await blocker.raw('SELECT 1 FROM projection_positions WHERE name = ? FOR UPDATE', ['posts']);
+        const key = { 'Idempotency-Key': 'ada-lag-001' };
+        const first = await call(t, ada, 'POST', '/api/spaces/all-company/posts', { text: 'Eilmeldung: Parkplatz gesperrt' }, key);
+        expect(first.status).to.equal(202);
+        expect(first.body.type).to.equal('urn:flurfunk:problem:read_model_lag');
+        const retry = await call(t, ada, 'POST', '/api/spaces/all-company/posts', { text: 'Eilmeldung: Parkplatz gesperrt' }, key);
+        expect([retry.status, retry.headers.get('idempotent-replayed')]).to.deep.equal([202, 'true']);
+      } finally {
+        await blocker.commit();
+      }
+      const stored = (await t.world.runtime.store.readAll(0, 10_000)).filter((e) => e.type === 'PostCreated' && e.actor === 'ada');
+      const texts = await Promise.all(stored.map(async (e) => JSON.stringify(await t.world.runtime.store.personal(e))));
+      expect(texts.filter((x) => x.includes('Parkplatz gesperrt')), 'stored once').to.have.length(1);
+    });
+  }
 
   it('comments under the same rules: members comment, readers who may not post get 403, outsiders 404', async function () {
     const post = (await call(t, ada, 'POST', '/api/spaces/project-apollo/posts', { text: 'Wer kommt zum Review?' })).body;
