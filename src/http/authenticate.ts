@@ -11,7 +11,7 @@ import { sendProblem } from './problem.js';
 
 export type Auth =
   | { readonly via: 'session'; readonly principal: Principal; readonly name?: string; readonly email?: string; readonly session: Session; readonly token: string }
-  | { readonly via: 'bearer'; readonly principal: Principal; readonly name?: string; readonly email?: string };
+  | { readonly via: 'bearer'; readonly principal: Principal; readonly name?: string; readonly email?: string; readonly expiresAt?: Date };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -53,7 +53,8 @@ export function authenticate(identity: Identity, cookies: Cookies): RequestHandl
           sendProblem(res, 401, 'The access token is not valid here.', 'token_invalid');
           return;
         }
-        res.locals.auth = { via: 'bearer', principal: who.principal, name: who.name, email: who.email } satisfies Auth;
+        const expiresAt = typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : undefined;
+        res.locals.auth = { via: 'bearer', principal: who.principal, name: who.name, email: who.email, expiresAt } satisfies Auth;
         next();
         return;
       }

@@ -173,7 +173,16 @@ export const openApiDocument = {
           'Server-Sent Events: new posts (event "post"), comments (event "comment") and direct messages (event "message") the caller may read, as they happen, each followed by the notification it made for the caller (event "notification", same id); each id is the event position, and Last-Event-ID resumes after it',
         security: signedIn,
         parameters: [{ name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
-        responses: { '200': { description: 'The event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '400': problem, '401': problem },
+        responses: {
+          '200': {
+            description:
+              'The event stream. After more than 10,000 missed events the stream sends "reset" (reload lists, then go on live). A stream ends when the session or access token does, at shutdown, and when the client reads too slowly (it reconnects with Last-Event-ID).',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          '400': problem,
+          '401': problem,
+          '429': problem,
+        },
       },
     },
     '/api/search': {

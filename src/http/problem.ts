@@ -38,6 +38,7 @@ const titles: Record<number, string> = {
   413: 'Content too large',
   415: 'Unsupported media type',
   422: 'Unprocessable request',
+  429: 'Too many requests',
   500: 'Internal server error',
   503: 'Service unavailable',
 };

@@ -20,7 +20,15 @@ import { sendProblem } from './problem.js';
 
 const HEARTBEAT_MS = 25_000;
 const SESSION_CHECK_MS = 30_000;
-const CATCH_UP = 1_000;
+/** Events read per page while catching up after Last-Event-ID. */
+const CATCH_UP_PAGE = 1_000;
+/** Beyond this many missed events the client is told to reload ("reset") instead. */
+const CATCH_UP_MAX = 10_000;
+/** A client that lets this much pile up unread is cut off; it reconnects with Last-Event-ID. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Open streams per person in one process (tabs, devices); more are refused with 429. */
+export const MAX_STREAMS_PER_PERSON = 10;
+const openStreams = new Map<string, number>();
 const STREAMED = new Set(['PostCreated', 'CommentCreated', 'MessageSent']);
 
 export function streamRoutes(runtime: Runtime, projector: Projector, identity: Identity, feed: LiveFeed): express.Router {
@@ -34,6 +42,13 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
       sendProblem(res, 400, 'Last-Event-ID must be the id of an event this stream sent.', 'validation_failed');
       return;
     }
+    const person = auth.principal.id;
+    if ((openStreams.get(person) ?? 0) >= MAX_STREAMS_PER_PERSON) {
+      res.setHeader('Retry-After', '30');
+      sendProblem(res, 429, `At most ${MAX_STREAMS_PER_PERSON} realtime streams per person; close another tab or device first.`, 'too_many_streams');
+      return;
+    }
+    openStreams.set(person, (openStreams.get(person) ?? 0) + 1);
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no', Connection: 'keep-alive' });
     res.write('retry: 3000\n\n');
 
@@ -76,7 +91,16 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
       }
     };
 
-    const deliver = (events: readonly RecordedEvent[]) => {
+    const write = (text: string) => {
+      res.write(text);
+      // A reader that does not keep up is not buffered for without bound.
+      if (res.writableLength > MAX_BUFFERED_BYTES) {
+        req.log.info({ buffered: res.writableLength }, 'realtime client too slow: stream ended');
+        end();
+      }
+    };
+
+    const deliver = (events: readonly RecordedEvent[]): Promise<void> => {
       queue = queue
         .then(async () => {
           for (const event of events) {
@@ -84,15 +108,16 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
             const view = await viewOf(event);
             sent = event.position;
             if (!view || closed) continue;
-            res.write(`id: ${event.position}\nevent: ${view.type}\ndata: ${JSON.stringify(view.data)}\n\n`);
+            write(`id: ${event.position}\nevent: ${view.type}\ndata: ${JSON.stringify(view.data)}\n\n`);
             // Same id: a reconnect after this point does not repeat the content it belongs to.
-            if (view.notification) res.write(`id: ${event.position}\nevent: notification\ndata: ${JSON.stringify(view.notification)}\n\n`);
+            if (view.notification && !closed) write(`id: ${event.position}\nevent: notification\ndata: ${JSON.stringify(view.notification)}\n\n`);
           }
         })
         .catch((err: unknown) => {
           req.log.error({ err }, 'realtime stream failed');
           end();
         });
+      return queue;
     };
 
     // Listen first and hold live events back while catching up, so none falls in between.
@@ -101,7 +126,9 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
       (events) => (catchingUp ? pending.push(...events) : deliver(events)),
       () => end(),
     );
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
+    // A stream opened with an access token lasts no longer than the token.
+    const tokenExpiry = auth.via === 'bearer' && auth.expiresAt ? setTimeout(() => end(), Math.max(0, auth.expiresAt.getTime() - runtime.clock().getTime())) : undefined;
     const sessionCheck = setInterval(() => {
       if (auth.via !== 'session') return;
       // Read-only: an open stream neither keeps an idle session alive nor ends it unaudited.
@@ -116,14 +143,32 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
       stopListening();
       clearInterval(heartbeat);
       clearInterval(sessionCheck);
+      clearTimeout(tokenExpiry);
+      const left = (openStreams.get(person) ?? 1) - 1;
+      if (left > 0) openStreams.set(person, left);
+      else openStreams.delete(person);
       res.end();
     };
     req.on('close', end);
 
     void (async () => {
       // Without Last-Event-ID the stream starts now; with it, first what was missed.
-      if (rawLast === undefined) sent = (await runtime.store.head()).position;
-      else deliver(await runtime.store.readAll(sent, CATCH_UP));
+      if (rawLast === undefined) {
+        sent = (await runtime.store.head()).position;
+        return;
+      }
+      for (let read = 0; !closed; ) {
+        const page = await runtime.store.readAll(sent, CATCH_UP_PAGE);
+        if (page.length === 0) return;
+        if (read + page.length > CATCH_UP_MAX) {
+          // Too much missed to replay: the client reloads its lists and goes on from here.
+          sent = (await runtime.store.head()).position;
+          write(`id: ${sent}\nevent: reset\ndata: ${JSON.stringify({ position: sent })}\n\n`);
+          return;
+        }
+        read += page.length;
+        await deliver(page);
+      }
     })()
       .catch((err: unknown) => {
         req.log.error({ err }, 'realtime catch-up failed');

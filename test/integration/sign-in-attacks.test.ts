@@ -19,6 +19,7 @@ import type { RecordedEvent } from '../../src/events/types.js';
 import { Browser, formAction, freePort } from '../support/browser.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
 import { projectRoot } from '../support/processes.js';
+import { EventReader } from '../support/sse.js';
 
 type Tamper = (idToken: string) => Promise<string>;
 
@@ -230,6 +231,18 @@ describe('bearer access tokens for apps and scripts', function () {
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).to.deep.include({ id: 'dieter', via: 'bearer', groups: ['GG-Alle', 'GG-Datenschutz'], roles: ['dpo', 'employee'] });
     expect(body).to.not.have.property('csrfToken');
+  });
+
+  it('ends a realtime stream opened with an access token when the token expires', async function () {
+    const shortLived = await resign(accessToken, secrets, (c) => (c.exp = Math.floor(Date.now() / 1000) + 2));
+    const res = await fetch(`${t.base}/api/stream`, { headers: { authorization: `Bearer ${shortLived}` } });
+    expect(res.status).to.equal(200);
+    const started = Date.now();
+    await new EventReader(res).next(1, 10_000).then(
+      () => expect.fail('no event was expected'),
+      (err: Error) => expect(err.message).to.equal('the stream ended'),
+    );
+    expect(Date.now() - started).to.be.within(1_000, 5_000);
   });
 
   it('needs no CSRF token for a bearer request', async function () {

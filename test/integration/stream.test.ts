@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { Browser, signIn } from '../support/browser.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
 import { EventReader } from '../support/sse.js';
+import { MAX_STREAMS_PER_PERSON } from '../../src/http/stream-routes.js';
 import { finished, listeningUrl, startTs } from '../support/processes.js';
 import { databaseKind } from '../support/world.js';
 
@@ -113,6 +114,33 @@ describe('realtime stream', function () {
       }
     });
   }
+
+  it('tells a client that missed too much to reload (event "reset"), then goes on live', async function () {
+    const from = (await t.world.runtime.store.head()).position;
+    // More than the replay limit of 10,000 events, written straight to the store.
+    for (let i = 0; i < 11; i++) {
+      await t.world.runtime.store.append(`noise:${i}`, Array.from({ length: 1_000 }, () => ({ type: 'NoiseRecorded', data: { i } })), { expectedVersion: 'any', actor: 'system:test' });
+    }
+    const stream = await open('bernd', String(from));
+    const [reset] = await stream.next(1, 20_000);
+    expect(reset!.event).to.equal('reset');
+    const { id } = await post('ada', 'all-company', 'Nach dem Reset');
+    const [next] = await stream.next(1);
+    expect([next!.event, next!.data.id]).to.deep.equal(['post', id]);
+    await stream.close();
+  });
+
+  it(`refuses more than ${MAX_STREAMS_PER_PERSON} open streams per person with 429`, async function () {
+    const streams = await Promise.all(Array.from({ length: MAX_STREAMS_PER_PERSON }, () => open('bernd')));
+    const refused = await people.get('bernd')!.browser.request(`${t.base}/api/stream`);
+    expect(refused.status).to.equal(429);
+    expect(((await refused.json()) as { type: string }).type).to.equal('urn:flurfunk:problem:too_many_streams');
+    expect((await people.get('ada')!.browser.request(`${t.base}/api/stream`)).status, 'per person').to.equal(200);
+    await streams[0]!.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const again = await open('bernd');
+    for (const s of [...streams.slice(1), again]) await s.close();
+  });
 
   it('refuses a stream without sign-in, and a Last-Event-ID it never sent', async function () {
     expect((await fetch(`${t.base}/api/stream`)).status).to.equal(401);
