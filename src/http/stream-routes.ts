@@ -123,7 +123,10 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
     // Listen first and hold live events back while catching up, so none falls in between.
     let catchingUp = true;
     const stopListening = feed.listen(
-      (events) => (catchingUp ? pending.push(...events) : deliver(events)),
+      (events) => {
+        if (catchingUp) pending.push(...events);
+        else void deliver(events); // deliver never rejects: failures end the stream
+      },
       () => end(),
     );
     const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
@@ -176,7 +179,7 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
       })
       .finally(() => {
         catchingUp = false;
-        deliver(pending.splice(0));
+        void deliver(pending.splice(0));
       });
   });
   return router;
