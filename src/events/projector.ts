@@ -36,6 +36,7 @@ const RETRY_MS = 1_000;
 export class Projector {
   private subscription: Subscription | undefined;
   private position = 0;
+  private failingSince: Date | undefined;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
 
   private constructor(
@@ -72,9 +73,20 @@ export class Projector {
     await this.subscription?.stop();
   }
 
+  /** For readiness: how far the read models are, and since when batches have been failing. */
+  health(): { position: number; failingSince: Date | undefined } {
+    return { position: this.position, failingSince: this.failingSince };
+  }
+
   private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
     const last = events[events.length - 1]!.position;
-    for (const projection of this.projections) await applyTo(this.knex, this.store, projection, events);
+    try {
+      for (const projection of this.projections) await applyTo(this.knex, this.store, projection, events);
+    } catch (err) {
+      this.failingSince ??= new Date();
+      throw err; // the subscription retries the batch
+    }
+    this.failingSince = undefined;
     this.position = last;
     for (const w of [...this.waiters]) {
       if (w.position <= last) {

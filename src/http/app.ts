@@ -74,7 +74,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
   app.use(express.json({ limit: '1mb' }));
   const cookies = new Cookies(https);
   app.use(authenticate(identity, cookies));
-  app.use(healthRoutes(runtime, lifecycle));
+  app.use(healthRoutes(runtime, lifecycle, projector));
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });

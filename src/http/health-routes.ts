@@ -1,6 +1,7 @@
 // Liveness and readiness for load balancers and orchestrators.
 import { Router } from 'express';
 import { pendingMigrations } from '../db/migrations.js';
+import type { Projector } from '../events/projector.js';
 import type { Runtime } from '../runtime.js';
 import { sendProblem } from './problem.js';
 
@@ -9,7 +10,10 @@ export interface Lifecycle {
   draining: boolean;
 }
 
-export function healthRoutes(runtime: Runtime, lifecycle: Lifecycle): Router {
+/** Read models failing this long make the process unready: its writes would only answer 202. */
+const READ_MODELS_FAILING_MS = 30_000;
+
+export function healthRoutes(runtime: Runtime, lifecycle: Lifecycle, projector: Projector): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -20,7 +24,17 @@ export function healthRoutes(runtime: Runtime, lifecycle: Lifecycle): Router {
       const pending = await pendingMigrations(runtime.db.knex);
       if (pending.length > 0) return sendProblem(res, 503, 'Database migrations are pending.', 'migrations_pending');
       const head = await runtime.store.head();
-      res.json({ status: 'ready', database: runtime.db.kind, head: head.position, policyVersion: runtime.policy?.version ?? null });
+      const readModels = projector.health();
+      if (readModels.failingSince && runtime.clock().getTime() - readModels.failingSince.getTime() > READ_MODELS_FAILING_MS) {
+        return sendProblem(res, 503, `The read models have failed to update since ${readModels.failingSince.toISOString()}; see the log.`, 'read_models_failing');
+      }
+      res.json({
+        status: 'ready',
+        database: runtime.db.kind,
+        head: head.position,
+        readModels: { position: readModels.position, behind: Math.max(0, head.position - readModels.position) },
+        policyVersion: runtime.policy?.version ?? null,
+      });
     } catch (err) {
       req.log.warn({ err }, 'readiness check failed');
       sendProblem(res, 503, 'The database does not answer.', 'database_unavailable');

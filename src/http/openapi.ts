@@ -572,11 +572,17 @@ export const openApiDocument = {
       Status: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } },
       Readiness: {
         type: 'object',
-        required: ['status', 'database', 'head', 'policyVersion'],
+        required: ['status', 'database', 'head', 'readModels', 'policyVersion'],
         properties: {
           status: { const: 'ready' },
           database: { enum: ['postgres', 'pglite'] },
           head: { type: 'integer', description: 'Position of the newest event' },
+          readModels: {
+            type: 'object',
+            required: ['position', 'behind'],
+            properties: { position: { type: 'integer', description: 'The position this process’s read models have reached' }, behind: { type: 'integer', description: 'Events not yet applied' } },
+            description: 'The process is unready (503) once its read models have failed to update for 30 s',
+          },
           policyVersion: { type: ['string', 'null'], description: 'Version (SHA-256) of the active policy set; null when this process runs without one' },
         },
       },

@@ -83,9 +83,15 @@ describe('HTTP server', function () {
 
   it('reports readiness with the database kind and chain head', async function () {
     const appended = await world.runtime.store.append('s', [{ type: 'A', data: {} }], { expectedVersion: 0, actor: 'u' });
-    const res = await fetch(`${server.url}/readyz`);
+    const head = appended.events[0]!.position;
+    // The read models follow the append within moments.
+    let readiness: Record<string, unknown> = {};
+    for (let i = 0; i < 50 && (readiness.readModels as { behind?: number } | undefined)?.behind !== 0; i++) {
+      readiness = (await (await fetch(`${server.url}/readyz`)).json()) as Record<string, unknown>;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     // The policy's activation is the first event; the append above comes after it.
-    expect(await res.json()).to.deep.equal({ status: 'ready', database: world.runtime.db.kind, head: appended.events[0]!.position, policyVersion: world.runtime.policy!.version });
+    expect(readiness).to.deep.equal({ status: 'ready', database: world.runtime.db.kind, head, readModels: { position: head, behind: 0 }, policyVersion: world.runtime.policy!.version });
   });
 
   it('answers unknown paths with a 404 problem carrying the request id it was given', async function () {

@@ -10,13 +10,15 @@ describe('projector', function () {
     const world = await createWorld();
     const runtime = await world.start();
     const applied: number[] = [];
-    let failures = 1;
+    let failures = 2;
+    let seenFailing: Date | undefined;
     const flaky: Projection = {
       name: 'flaky_test',
       types: new Set(['Noted']),
       apply(_trx, events) {
         if (failures > 0) {
           failures--;
+          seenFailing = projector.health().failingSince;
           return Promise.reject(new Error('the database went away'));
         }
         applied.push(...events.map((e) => e.event.position));
@@ -30,6 +32,9 @@ describe('projector', function () {
       const positions = result.events.map((e: RecordedEvent) => e.position);
       await projector.waitFor(positions[2]!);
       expect(failures).to.equal(0);
+      // While it failed, readiness could see it; once a batch went through, it is healthy again.
+      expect(seenFailing).to.be.instanceOf(Date);
+      expect(projector.health()).to.deep.equal({ position: positions[2], failingSince: undefined });
       expect(applied).to.deep.equal([positions[0], positions[2]]);
       const row = await runtime.db.knex('projection_positions').where({ name: 'flaky_test' }).first<{ position: string | number }>();
       expect(Number(row.position)).to.equal(positions[2]);
