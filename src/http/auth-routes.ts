@@ -1,6 +1,7 @@
 // Browser sign-in and sign-out: /auth/login sends the browser to the identity provider,
 // /auth/callback checks what comes back and opens a session, /auth/logout ends it (and the
 // provider's session too, when the provider offers RP-initiated logout).
+import { rateLimit } from 'express-rate-limit';
 import express from 'express';
 import type { Identity } from '../identity/identity.js';
 import { SignInError } from '../identity/relying-party.js';
@@ -35,11 +36,29 @@ function failurePage(): string {
 <p><a href="${escapeHtml('/auth/login')}">Erneut anmelden</a></p></body></html>`;
 }
 
+/**
+ * Sign-in starts and callbacks per client address and minute. Generous on purpose: behind a
+ * company proxy everyone shares one address, and a Monday 9:00 must not lock them out; the
+ * limit is there so a flood cannot fill the login-request table or the audit trail.
+ */
+export const SIGN_IN_LIMIT_PER_MINUTE = 300;
+
 export function authRoutes(runtime: Runtime, identity: Identity, cookies: Cookies): express.Router {
   const router = express.Router();
   const { config, store, logger } = runtime;
+  const signInLimit = rateLimit({
+    windowMs: 60_000,
+    limit: SIGN_IN_LIMIT_PER_MINUTE,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (req, res) => {
+      req.log.warn({ address: req.ip }, 'sign-in rate limit reached');
+      res.setHeader('Retry-After', '60');
+      sendProblem(res, 429, 'Too many sign-in attempts from this address. Try again in a minute.', 'rate_limited');
+    },
+  });
 
-  router.get('/auth/login', async (req, res, next) => {
+  router.get('/auth/login', signInLimit, async (req, res, next) => {
     try {
       const start = await identity.rp.start();
       const returnTo = safeReturnTo(req.query.returnTo, config.publicUrl);
@@ -56,7 +75,7 @@ export function authRoutes(runtime: Runtime, identity: Identity, cookies: Cookie
     }
   });
 
-  router.get('/auth/callback', async (req, res, next) => {
+  router.get('/auth/callback', signInLimit, async (req, res, next) => {
     const facts = requestFacts(req);
     const refuse = async (reason: string, detail: string) => {
       await identity.audit.signInFailed(reason, detail, facts);

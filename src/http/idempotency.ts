@@ -14,6 +14,8 @@ import { sendProblem } from './problem.js';
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const KEEP_MS = 24 * 3_600_000;
 const ABANDONED_MS = 60_000;
+/** Expired answers are deleted at most this often, not on every keyed request. */
+const EXPIRY_SWEEP_MS = 60_000;
 
 interface StoredAnswer {
   request_hash: string;
@@ -25,6 +27,7 @@ interface StoredAnswer {
 }
 
 export function idempotent(knex: Knex, clock: () => Date): RequestHandler {
+  let lastSweep = 0;
   return (req, res, next) => {
     const key = req.get('Idempotency-Key');
     const auth = authOf(res);
@@ -40,7 +43,10 @@ export function idempotent(knex: Knex, clock: () => Date): RequestHandler {
     const requestHash = crypto.createHash('sha256').update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
     void (async () => {
       const now = clock();
-      await knex('idempotency_keys').where('created_at', '<', new Date(now.getTime() - KEEP_MS)).delete();
+      if (now.getTime() - lastSweep >= EXPIRY_SWEEP_MS) {
+        lastSweep = now.getTime();
+        await knex('idempotency_keys').where('created_at', '<', new Date(now.getTime() - KEEP_MS)).delete();
+      }
       // A first request that never finished (the process died) does not block its key forever.
       await knex('idempotency_keys').where({ user_id: auth.principal.id, key }).whereNull('status').where('created_at', '<', new Date(now.getTime() - ABANDONED_MS)).delete();
       const inserted = await knex.raw<{ rows: unknown[] }>(

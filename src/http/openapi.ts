@@ -80,6 +80,7 @@ export const openApiDocument = {
         parameters: [{ name: 'returnTo', in: 'query', required: false, description: 'A path on this site to come back to after sign-in; anything else is replaced by "/"', schema: { type: 'string' } }],
         responses: {
           '302': { description: 'To the identity provider; sets the short-lived login cookie' },
+          '429': problem,
           '503': problem,
         },
       },
@@ -91,6 +92,7 @@ export const openApiDocument = {
         responses: {
           '303': { description: 'Signed in: a new session cookie, and on to returnTo' },
           '400': { description: 'Sign-in refused (state, code or ID token not acceptable); recorded as SignInFailed', content: { 'text/html': { schema: { type: 'string' } } } },
+          '429': problem,
         },
       },
     },

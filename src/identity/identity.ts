@@ -59,6 +59,10 @@ export async function startIdentity(runtime: Runtime): Promise<Identity> {
     devProvider = createDevProvider({ issuer, publicUrl: config.publicUrl, apiAudience: config.oidc.apiAudience, users: loadDemoUsers(config.oidc.devUsersFile), secrets });
     rp = new RelyingParty({ issuer, clientId: WEB_CLIENT_ID, clientSecret: secrets.webClientSecret, redirectUri, scopes: config.oidc.scopes });
     logger.warn({ issuer, users: config.oidc.devUsersFile }, 'no OIDC_ISSUER set: signing in through the built-in development identity provider (demo users; never for production)');
+    if (!['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
+      // The demo passwords are public: on a network address, anyone who reaches the port is anyone.
+      logger.warn({ host: config.host }, 'the development identity provider is reachable from the network (HOST is not a loopback address): anyone who can reach this port can sign in as a demo user');
+    }
   }
 
   const claimNames = (): ClaimNames => {

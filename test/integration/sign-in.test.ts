@@ -7,6 +7,7 @@ import { Sessions } from '../../src/identity/sessions.js';
 import { knownUsers, recordSignIn } from '../../src/identity/user-directory.js';
 import type { RecordedEvent } from '../../src/events/types.js';
 import { Browser, formAction, hiddenFields, signIn } from '../support/browser.js';
+import { SIGN_IN_LIMIT_PER_MINUTE } from '../../src/http/auth-routes.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
 import { createWorld } from '../support/world.js';
 
@@ -296,6 +297,25 @@ describe('session store', function () {
       expect(JSON.stringify(stored)).to.not.include(busy.token);
     } finally {
       await world.stop();
+    }
+  });
+});
+
+describe('sign-in rate limit', function () {
+  it(`answers 429 after ${SIGN_IN_LIMIT_PER_MINUTE} sign-in starts from one address in a minute`, async function () {
+    const t = await startFlurfunk();
+    try {
+      const starts = [];
+      for (let i = 0; i < SIGN_IN_LIMIT_PER_MINUTE; i++) starts.push((await fetch(`${t.base}/auth/login`, { redirect: 'manual' })).status);
+      expect(new Set(starts)).to.deep.equal(new Set([302]));
+      const limited = await fetch(`${t.base}/auth/login`, { redirect: 'manual' });
+      expect(limited.status).to.equal(429);
+      expect(limited.headers.get('content-type')).to.match(/^application\/problem\+json/);
+      expect(((await limited.json()) as { type: string }).type).to.equal('urn:flurfunk:problem:rate_limited');
+      expect((await fetch(`${t.base}/auth/callback?code=x&state=y`, { redirect: 'manual' })).status, 'the callback shares the limit').to.equal(429);
+      expect((await fetch(`${t.base}/api/me`)).status, 'the API is not limited by it').to.equal(401);
+    } finally {
+      await t.stop();
     }
   });
 });
