@@ -58,7 +58,8 @@ export function permittedCondition(ability: AppAbility, action: string, subjectT
   if (!condition) {
     const ast = rulesToAST(ability, action, subjectType) as AstNode | null;
     const { sql, bindings } = ast === null ? FALSE : toSql(ast, columns);
-    condition = Object.freeze({ sql, bindings: Object.freeze(bindings) });
+    // Bracketed: callers AND it with their own conditions, and a bare "a OR b" would bind wrongly.
+    condition = Object.freeze({ sql: `(${sql})`, bindings: Object.freeze(bindings) });
     byQuery.set(key, condition);
   }
   return condition;
