@@ -3,6 +3,7 @@
 // event by the policy active at that moment. Each event's id is its
 // position, so a reconnecting browser sends Last-Event-ID and gets what it missed (up to
 // CATCH_UP events) before the live ones. A signed-out or expired session ends the stream.
+import { rateLimit } from 'express-rate-limit';
 import express from 'express';
 import type { Projector } from '../events/projector.js';
 import type { RecordedEvent } from '../events/types.js';
@@ -28,6 +29,7 @@ const CATCH_UP_MAX = 10_000;
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Open streams per person in one process (tabs, devices); more are refused with 429. */
 export const MAX_STREAMS_PER_PERSON = 10;
+export const STREAM_OPENS_PER_MINUTE = 60;
 const openStreams = new Map<string, number>();
 const STREAMED = new Set(['PostCreated', 'CommentCreated', 'MessageSent']);
 
@@ -35,7 +37,21 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
   const router = express.Router();
   const knex = runtime.db.knex;
 
-  router.get('/api/stream', requireSignIn, (req, res) => {
+  // Opening a stream with Last-Event-ID can replay thousands of events: a person may open a
+  // few a minute (reconnects, tabs), not a loop of them.
+  const opens = rateLimit({
+    windowMs: 60_000,
+    limit: STREAM_OPENS_PER_MINUTE,
+    keyGenerator: (_req, res) => authOf(res)!.principal.id,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.setHeader('Retry-After', '60');
+      sendProblem(res, 429, 'Too many realtime streams opened in the last minute; try again shortly.', 'rate_limited');
+    },
+  });
+
+  router.get('/api/stream', requireSignIn, opens, (req, res) => {
     const auth = authOf(res)!;
     const rawLast = req.get('Last-Event-ID') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
     if (rawLast !== undefined && !/^(0|[1-9][0-9]{0,15})$/.test(rawLast)) {
@@ -104,8 +120,9 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
       queue = queue
         .then(async () => {
           for (const event of events) {
-            if (closed || event.position <= sent || !STREAMED.has(event.type)) continue;
-            const view = await viewOf(event);
+            if (closed || event.position <= sent) continue;
+            // Every event moves the mark, streamed or not, so catch-up never reads a page twice.
+            const view = STREAMED.has(event.type) ? await viewOf(event) : undefined;
             sent = event.position;
             if (!view || closed) continue;
             write(`id: ${event.position}\nevent: ${view.type}\ndata: ${JSON.stringify(view.data)}\n\n`);
@@ -160,16 +177,18 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
         sent = (await runtime.store.head()).position;
         return;
       }
-      for (let read = 0; !closed; ) {
-        const page = await runtime.store.readAll(sent, CATCH_UP_PAGE);
+      const head = (await runtime.store.head()).position;
+      if (head - sent > CATCH_UP_MAX) {
+        // Too much missed to replay: the client reloads its lists and goes on from here.
+        sent = head;
+        write(`id: ${sent}\nevent: reset\ndata: ${JSON.stringify({ position: sent })}\n\n`);
+        return;
+      }
+      // Up to the head seen now; what comes after is held in `pending` by the listener.
+      for (let cursor = sent; cursor < head && !closed; ) {
+        const page = await runtime.store.readAll(cursor, CATCH_UP_PAGE);
         if (page.length === 0) return;
-        if (read + page.length > CATCH_UP_MAX) {
-          // Too much missed to replay: the client reloads its lists and goes on from here.
-          sent = (await runtime.store.head()).position;
-          write(`id: ${sent}\nevent: reset\ndata: ${JSON.stringify({ position: sent })}\n\n`);
-          return;
-        }
-        read += page.length;
+        cursor = page[page.length - 1]!.position;
         await deliver(page);
       }
     })()

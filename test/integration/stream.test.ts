@@ -115,6 +115,20 @@ describe('realtime stream', function () {
     });
   }
 
+  it('catches up past events it does not stream, without a reset', async function () {
+    const from = (await t.world.runtime.store.head()).position;
+    const missed = await post('ada', 'all-company', 'Verpasst, aber nachgeliefert');
+    // The newest events are ones the stream never sends (downloads, read marks, audit).
+    await t.world.runtime.store.append('noise:few', Array.from({ length: 5 }, (_, i) => ({ type: 'NoiseRecorded', data: { i } })), { expectedVersion: 'any', actor: 'system:test' });
+    const stream = await open('bernd', String(from));
+    const [first] = await stream.next(1);
+    expect([first!.event, first!.data.id]).to.deep.equal(['post', missed.id]);
+    const live = await post('ada', 'all-company', 'Und jetzt live');
+    const [second] = await stream.next(1);
+    expect([second!.event, second!.data.id]).to.deep.equal(['post', live.id]);
+    await stream.close();
+  });
+
   it('tells a client that missed too much to reload (event "reset"), then goes on live', async function () {
     const from = (await t.world.runtime.store.head()).position;
     // More than the replay limit of 10,000 events, written straight to the store.
