@@ -2,7 +2,8 @@
 // read model projected from AttachmentUploaded and from the posts and messages that link them.
 import type { Knex } from 'knex';
 import type { Projection } from '../events/projector.js';
-import type { ColumnMap } from '../policy/sql-filter.js';
+import type { AppAbility } from '../policy/compile.js';
+import { wherePermitted, type ColumnMap } from '../policy/sql-filter.js';
 
 export const ATTACHMENT_COLUMNS: ColumnMap = {
   spaceId: { column: 'attachments.space_id', kind: 'text' },
@@ -43,15 +44,16 @@ export function presentAttachment(row: Pick<AttachmentRow, 'id' | 'name' | 'medi
 }
 
 /**
- * The attachments of these posts or messages (already filtered: the caller may read their
- * owners), by owner id, in upload order. One query for a whole page.
+ * The attachments of these posts or messages (whose owners the caller may read) that the caller
+ * may read, by owner id, in upload order. One query for a whole page.
  */
-export async function attachmentsOf(knex: Knex, owners: { postIds?: readonly string[]; messageIds?: readonly string[] }): Promise<Map<string, AttachmentView[]>> {
+export async function attachmentsOf(knex: Knex, ability: AppAbility, owners: { postIds?: readonly string[]; messageIds?: readonly string[] }): Promise<Map<string, AttachmentView[]>> {
   const column = owners.postIds ? 'post_id' : 'message_id';
   const ids = owners.postIds ?? owners.messageIds ?? [];
   const byOwner = new Map<string, AttachmentView[]>();
   if (ids.length === 0) return byOwner;
-  const rows = (await knex('attachments').whereIn(column, ids).orderBy('position')) as AttachmentRow[];
+  // A rule that hides a file (by type, say) hides its name and checksum too, not only the bytes.
+  const rows = (await wherePermitted(knex('attachments').whereIn(column, ids), ability, 'read', 'Attachment', ATTACHMENT_COLUMNS).orderBy('position')) as AttachmentRow[];
   for (const row of rows) {
     const owner = row[column] ?? '';
     byOwner.set(owner, [...(byOwner.get(owner) ?? []), presentAttachment(row)]);

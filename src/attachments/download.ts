@@ -14,7 +14,8 @@ import { postById } from '../posts/post-queries.js';
 import { attachmentRow, type AttachmentRow } from './attachment-queries.js';
 import { attachmentStream, chunkLabel } from './upload.js';
 
-const BATCH = 8;
+/** Chunks read per query: two 256 KiB boxes, so a slow download holds little memory. */
+const BATCH = 2;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface Download {
@@ -40,18 +41,21 @@ async function readable(knex: Knex, ability: AppAbility, userId: string, row: At
   }
 }
 
-export async function openDownload(deps: CommandDeps, caller: Caller, attachmentId: string): Promise<Download> {
+/** Opens a file for its reader; `record: false` (a HEAD request) sends no bytes and appends no event. */
+export async function openDownload(deps: CommandDeps, caller: Caller, attachmentId: string, options: { record: boolean } = { record: true }): Promise<Download> {
   const { policy, ability } = decidingPolicy(deps, caller);
   const row = UUID.test(attachmentId) ? await attachmentRow(deps.knex, attachmentId) : undefined;
   if (!row || !(await readable(deps.knex, ability, caller.principal.id, row))) throw new NotFoundError();
   const open = await deps.store.openerFor(attachmentStream(row.id));
   if (!open) throw new NotFoundError(); // shredded by retention
-  await deps.store.append(attachmentStream(row.id), [{ type: 'AttachmentDownloaded', data: { attachmentId: row.id } }], {
-    expectedVersion: 'any',
-    actor: caller.principal.id,
-    correlationId: caller.correlationId,
-    policyVersion: policy.version,
-  });
+  if (options.record) {
+    await deps.store.append(attachmentStream(row.id), [{ type: 'AttachmentDownloaded', data: { attachmentId: row.id } }], {
+      expectedVersion: 'any',
+      actor: caller.principal.id,
+      correlationId: caller.correlationId,
+      policyVersion: policy.version,
+    });
+  }
   const knex = deps.knex;
   const file = row;
   const opener = open;

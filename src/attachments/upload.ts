@@ -8,11 +8,11 @@ import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Busboy, type BusboyFileStream, type BusboyHeaders, type BusboyInstance } from '@fastify/busboy';
 import { fileTypeFromBuffer } from 'file-type';
-import { ForbiddenError, TooLargeError, UnsupportedTypeError, ValidationError } from '../errors.js';
+import { ForbiddenError, ReadModelLagError, TooLargeError, UnsupportedTypeError, ValidationError } from '../errors.js';
 import { conversationById } from '../messages/conversation-queries.js';
 import { asSubject } from '../policy/compile.js';
 import { decidingPolicy, readableSpace, reasonFor, requireGuideline, type Caller, type CommandDeps } from '../posts/commands.js';
-import { attachmentRow, presentAttachment, type AttachmentView } from './attachment-queries.js';
+import { presentAttachment, type AttachmentView } from './attachment-queries.js';
 
 /** Bytes looked at to decide the type: enough for file-type to see inside Office files. */
 const SNIFF_BYTES = 64 * 1024;
@@ -32,29 +32,53 @@ export interface UploadTarget {
 
 const MARKUP = /^\s*<(?:!doctype\s+html|html|head|body|script|svg|\?xml|iframe|object)/i;
 
-/** The media type of a file from its first bytes; undefined when nothing fits. */
-export async function sniffType(sample: Buffer, name: string): Promise<string> {
+export interface Sniffed {
+  readonly mediaType: string;
+  /** The file name extensions that fit the content, the usual one first. */
+  readonly extensions: readonly string[];
+}
+
+const TEXT_EXTENSIONS: Readonly<Record<string, readonly string[]>> = {
+  'text/plain': ['txt', 'text', 'log', 'md'],
+  'text/csv': ['csv'],
+  'text/html': ['html'],
+  'image/svg+xml': ['svg'],
+  'application/xml': ['xml'],
+  'application/octet-stream': ['bin'],
+};
+const JPEG = ['jpg', 'jpeg'];
+
+/** The media type of a file from its first bytes, and the extensions that fit it. */
+export async function sniffType(sample: Buffer, name: string): Promise<Sniffed> {
   const detected = await fileTypeFromBuffer(sample);
-  if (detected) return detected.mime;
-  if (sample.includes(0)) return 'application/octet-stream';
+  if (detected) return { mediaType: detected.mime, extensions: detected.ext === 'jpg' ? JPEG : [detected.ext] };
+  const typed = (mediaType: string): Sniffed => ({ mediaType, extensions: TEXT_EXTENSIONS[mediaType]! });
+  if (sample.includes(0)) return typed('application/octet-stream');
   let text: string;
   try {
     // stream: a multi-byte character cut at the sample's end is not an error.
     text = new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
   } catch {
-    return 'application/octet-stream';
+    return typed('application/octet-stream');
   }
   // Markup is active content: classify it as what a browser would make of it.
   const head = text.replace(/^\uFEFF/, '').slice(0, 1024);
-  if (MARKUP.test(head)) return /<svg/i.test(head) ? 'image/svg+xml' : /^\s*<\?xml/i.test(head) ? 'application/xml' : 'text/html';
-  return /\.csv$/i.test(name) ? 'text/csv' : 'text/plain';
+  if (MARKUP.test(head)) return typed(/<svg/i.test(head) ? 'image/svg+xml' : /^\s*<\?xml/i.test(head) ? 'application/xml' : 'text/html');
+  return typed(/\.csv$/i.test(name) ? 'text/csv' : 'text/plain');
 }
 
-function cleanName(raw: string | undefined): string {
+/**
+ * The name a file is saved under: no control or invisible formatting characters (a
+ * right-to-left override makes "rechnung\u202Etxt.bat" look like "rechnungtab.txt"), and an
+ * extension that fits its content, appended when the given one does not ("liste.bat" holding
+ * text is saved as "liste.bat.txt"), because the desktop opens a download by its extension.
+ */
+export function savedName(raw: string | undefined, extensions: readonly string[]): string {
   const base = (raw ?? '').normalize('NFC').split(/[\\/]/).pop() ?? '';
-  // Control characters have no place in a file name shown to people or sent in a header.
-  const name = [...base.replace(/\p{Cc}/gu, '').trim()].slice(0, 200).join('');
-  return name === '' || name === '.' || name === '..' ? 'attachment' : name;
+  let name = [...base.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, '').trim()].slice(0, 200).join('');
+  if (name === '' || name === '.' || name === '..') name = 'attachment';
+  const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase();
+  return extension !== undefined && extensions.includes(extension) ? name : `${name}.${extensions[0]}`;
 }
 
 export async function uploadAttachment(deps: CommandDeps, caller: Caller, target: UploadTarget, req: IncomingMessage): Promise<AttachmentView> {
@@ -80,9 +104,11 @@ export async function uploadAttachment(deps: CommandDeps, caller: Caller, target
   const attachmentId = crypto.randomUUID();
   const streamId = attachmentStream(attachmentId);
   let stored = 0; // chunks written, for the event
+  let appended = false;
+  let file: { name: string; mediaType: string; size: number; sha256: string };
   try {
-    const file = await receive(req, limits.maxBytes, async (name, mediaType) => {
-      if (!limits.types.includes(mediaType)) throw new UnsupportedTypeError(`upload: the content of "${name}" is ${mediaType}; this installation accepts ${limits.types.join(', ')}`);
+    file = await receive(req, limits.maxBytes, async (given, mediaType) => {
+      if (!limits.types.includes(mediaType)) throw new UnsupportedTypeError(`upload: the content of "${given}" is ${mediaType}; this installation accepts ${limits.types.join(', ')}`);
       const subject = asSubject('Attachment', { ...place, authorId: me, mediaType });
       if (!ability.can('create', subject as never)) throw new ForbiddenError(reasonFor(ability, 'create', subject, 'You may read here but not attach files.'));
       const seal = await deps.store.sealerFor(streamId);
@@ -96,19 +122,24 @@ export async function uploadAttachment(deps: CommandDeps, caller: Caller, target
       [{ type: 'AttachmentUploaded', data: { attachmentId, ...place, authorId: me, mediaType: file.mediaType, size: file.size, sha256: file.sha256, chunks: stored }, personal: { name: file.name } }],
       { expectedVersion: 0, actor: me, correlationId: caller.correlationId, policyVersion: policy.version },
     );
-    await deps.projector.waitFor(result.events[0]!.position);
+    appended = true;
+    // Stored for good: if the read models lag, the file is still there, and its id is known.
+    await deps.projector.waitFor(result.events[0]!.position).catch((err: unknown) => {
+      if (!(err instanceof ReadModelLagError)) throw err;
+    });
   } catch (err) {
-    await deps.knex('attachment_chunks').where({ attachment_id: attachmentId }).delete();
+    if (!appended) await deps.knex('attachment_chunks').where({ attachment_id: attachmentId }).delete();
     throw err;
   }
-  return presentAttachment((await attachmentRow(deps.knex, attachmentId))!);
+  return presentAttachment({ id: attachmentId, name: file.name, media_type: file.mediaType, size: file.size, sha256: file.sha256 });
 }
 
 type ChunkWriter = (chunk: Buffer, seq: number, last: boolean) => Promise<void>;
 
 /**
  * Reads the one file of a multipart request: sniffs its type from the first bytes, asks
- * `accept` for a writer (which may refuse by throwing), and hands it fixed-size chunks.
+ * `accept` (with the name as given, for messages) for a writer, which it may refuse by
+ * throwing, and hands the writer fixed-size chunks.
  */
 function receive(req: IncomingMessage, maxBytes: number, accept: (name: string, mediaType: string) => Promise<ChunkWriter>): Promise<{ name: string; mediaType: string; size: number; sha256: string }> {
   return new Promise((resolve, reject) => {
@@ -121,13 +152,19 @@ function receive(req: IncomingMessage, maxBytes: number, accept: (name: string, 
     }
     let settled = false;
     let sawFile = false;
+    let fileStream: BusboyFileStream | undefined;
+    let consuming: Promise<unknown> | undefined;
     const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
       // Stop reading: the rest of the body is discarded, not parsed or stored.
       req.unpipe(parser);
       req.resume();
-      reject(err instanceof Error ? err : new Error(String(err)));
+      fileStream?.destroy();
+      // Answer only once the file's reader has stopped, so no chunk lands after the clean-up.
+      void (consuming ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => reject(err instanceof Error ? err : new Error(String(err))));
     };
     parser.on('file', (field, stream, filename) => {
       if (field !== 'file') {
@@ -136,8 +173,18 @@ function receive(req: IncomingMessage, maxBytes: number, accept: (name: string, 
         return;
       }
       sawFile = true;
-      const name = cleanName(filename);
-      consume(stream, name, maxBytes, accept).then((file) => {
+      fileStream = stream;
+      // A refused request stops its writer before the caller removes what was written.
+      const guarded = async (given: string, mediaType: string): Promise<ChunkWriter> => {
+        const write = await accept(given, mediaType);
+        return async (chunk, seq, last) => {
+          if (settled) throw new ValidationError('upload: the request was refused');
+          await write(chunk, seq, last);
+        };
+      };
+      const reading = consume(stream, filename, maxBytes, guarded);
+      consuming = reading;
+      reading.then((file) => {
         if (settled) return;
         settled = true;
         resolve(file);
@@ -156,7 +203,7 @@ function receive(req: IncomingMessage, maxBytes: number, accept: (name: string, 
   });
 }
 
-async function consume(stream: BusboyFileStream, name: string, maxBytes: number, accept: (name: string, mediaType: string) => Promise<ChunkWriter>): Promise<{ name: string; mediaType: string; size: number; sha256: string }> {
+async function consume(stream: BusboyFileStream, filename: string | undefined, maxBytes: number, accept: (name: string, mediaType: string) => Promise<ChunkWriter>): Promise<{ name: string; mediaType: string; size: number; sha256: string }> {
   const hash = crypto.createHash('sha256');
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -164,7 +211,14 @@ async function consume(stream: BusboyFileStream, name: string, maxBytes: number,
   let seq = 0;
   let writer: ChunkWriter | undefined;
   let mediaType = '';
+  let name = savedName(filename, ['bin']);
   const tooLarge = () => new TooLargeError(`upload: "${name}" is larger than this installation's limit of ${maxBytes} bytes`);
+  const decide = async () => {
+    const sniffed = await sniffType(Buffer.concat(pending, pendingBytes), filename ?? '');
+    mediaType = sniffed.mediaType;
+    name = savedName(filename, sniffed.extensions);
+    writer = await accept(filename ?? name, mediaType);
+  };
   const flush = async (final: boolean) => {
     const all = Buffer.concat(pending, pendingBytes);
     let offset = 0;
@@ -185,10 +239,7 @@ async function consume(stream: BusboyFileStream, name: string, maxBytes: number,
       hash.update(chunk);
       pending.push(chunk);
       pendingBytes += chunk.length;
-      if (!writer && pendingBytes >= SNIFF_BYTES) {
-        mediaType = await sniffType(Buffer.concat(pending, pendingBytes), name);
-        writer = await accept(name, mediaType);
-      }
+      if (!writer && pendingBytes >= SNIFF_BYTES) await decide();
       if (writer && pendingBytes >= CHUNK_BYTES) await flush(false);
     }
   } catch (err) {
@@ -197,10 +248,7 @@ async function consume(stream: BusboyFileStream, name: string, maxBytes: number,
   }
   if (stream.truncated) throw tooLarge();
   if (size === 0) throw new ValidationError(`upload: "${name}" is empty`);
-  if (!writer) {
-    mediaType = await sniffType(Buffer.concat(pending, pendingBytes), name);
-    writer = await accept(name, mediaType);
-  }
+  if (!writer) await decide();
   await flush(true);
   return { name, mediaType, size, sha256: hash.digest('hex') };
 }

@@ -86,7 +86,7 @@ export function conversationRoutes(runtime: Runtime, projector: Projector): expr
   }));
 
   router.get('/api/attachments/:attachmentId', requireSignIn, wrap(async (req, res) => {
-    const download = await openDownload(deps, callerOf(req, res), String(req.params.attachmentId));
+    const download = await openDownload(deps, callerOf(req, res), String(req.params.attachmentId), { record: req.method !== 'HEAD' });
     // Never rendered from Flurfunk's origin: a download, of the type found at upload, sandboxed.
     res.attachment(download.name);
     res.setHeader('Content-Type', download.mediaType);
@@ -95,6 +95,10 @@ export function conversationRoutes(runtime: Runtime, projector: Projector): expr
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     res.setHeader('Cache-Control', 'private, no-store');
     res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(download.sha256, 'hex').toString('base64')}:`);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
     try {
       await pipeline(Readable.from(download.chunks), res);
     } catch (err) {

@@ -148,7 +148,8 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
     );
     const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
     // A stream opened with an access token lasts no longer than the token.
-    const tokenExpiry = auth.via === 'bearer' && auth.expiresAt ? setTimeout(() => end(), Math.max(0, auth.expiresAt.getTime() - runtime.clock().getTime())) : undefined;
+    // (Timers fire at once beyond 2^31-1 ms: a token valid for longer ends its stream after ~24 days.)
+    const tokenExpiry = auth.via === 'bearer' && auth.expiresAt ? setTimeout(() => end(), Math.min(2 ** 31 - 1, Math.max(0, auth.expiresAt.getTime() - runtime.clock().getTime()))) : undefined;
     const sessionCheck = setInterval(() => {
       if (auth.via !== 'session') return;
       // Read-only: an open stream neither keeps an idle session alive nor ends it unaudited.

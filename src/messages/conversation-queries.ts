@@ -138,7 +138,7 @@ function selectMessages(knex: Knex, ability: AppAbility): Knex.QueryBuilder {
 }
 
 async function presentMessages(knex: Knex, ability: AppAbility, rows: readonly MessageRow[]): Promise<MessageView[]> {
-  const files = await attachmentsOf(knex, { messageIds: rows.map((r) => r.id) });
+  const files = await attachmentsOf(knex, ability, { messageIds: rows.map((r) => r.id) });
   return rows.map((r) => {
     const subject = asSubject('DirectMessage', { conversationId: r.conversation_id, authorId: r.author_id, participants: r.participants });
     return {

@@ -80,7 +80,7 @@ function present(row: PostRow, ability: AppAbility, attachments: readonly Attach
 
 /** Posts with their attachments, fetched for the whole page in one query. */
 async function presentAll(knex: Knex, rows: readonly PostRow[], ability: AppAbility): Promise<PostView[]> {
-  const files = await attachmentsOf(knex, { postIds: rows.map((r) => r.id) });
+  const files = await attachmentsOf(knex, ability, { postIds: rows.map((r) => r.id) });
   return rows.map((r) => present(r, ability, files.get(r.id) ?? []));
 }
 

@@ -199,9 +199,14 @@ describe('direct messages, attachments and notifications', function () {
       const downloads = (await t.world.runtime.store.readStream(`attachment:${uploaded.body.id}`)).filter((e) => e.type === 'AttachmentDownloaded');
       expect(downloads.map((e) => e.actor), 'each download on record').to.deep.equal(['bernd']);
 
+      const head = await bernd.browser.request(`${t.base}${uploaded.body.url}`, { method: 'HEAD' });
+      expect([head.status, head.headers.get('content-length')]).to.deep.equal([200, String(PNG.length)]);
+      const recorded = (await t.world.runtime.store.readStream(`attachment:${uploaded.body.id}`)).filter((e) => e.type === 'AttachmentDownloaded');
+      expect(recorded, 'a HEAD request sends no bytes and records nothing').to.have.length(1);
+
       expect((await call(ada, 'POST', '/api/spaces/all-company/posts', { text: 'Nochmal', attachments: [uploaded.body.id] })).status, 'one file, one post').to.equal(400);
-      const bernds = await upload(bernd, 'spaceId=all-company', 'b.txt', Buffer.from('Bernds Notiz\n'));
-      expect(bernds.body.mediaType).to.equal('text/plain');
+      const bernds = await upload(bernd, 'spaceId=all-company', 'b.bat', Buffer.from('Bernds Notiz\n'));
+      expect(bernds.body).to.include({ mediaType: 'text/plain', name: 'b.bat.txt' });
       expect((await call(ada, 'POST', '/api/spaces/all-company/posts', { text: 'Fremd', attachments: [bernds.body.id] })).status, 'not your upload').to.equal(400);
     });
 
@@ -248,6 +253,16 @@ describe('direct messages, attachments and notifications', function () {
       const json = await call(ada, 'POST', '/api/attachments?spaceId=all-company', { file: 'hallo' });
       expect(json.status).to.equal(400);
       expect(json.body.detail).to.match(/multipart\/form-data/);
+      // A file followed by a field it was not asked for: refused, and what was written is gone.
+      const boundary = 'xYzBoundary';
+      const body = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n`),
+        Buffer.alloc(600_000, 'b'),
+        Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="extra"\r\n\r\nx\r\n--${boundary}--\r\n`),
+      ]);
+      const extra = await ada.browser.request(`${t.base}/api/attachments?spaceId=all-company`, { method: 'POST', headers: { 'X-CSRF-Token': ada.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+      expect(extra.status).to.equal(400);
+      await new Promise((resolve) => setTimeout(resolve, 300));
       expect((await t.world.runtime.store.head()).position, 'nothing appended').to.equal(head);
       expect(await chunks(), 'no bytes kept').to.equal(before);
     });
