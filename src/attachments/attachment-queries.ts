@@ -67,7 +67,7 @@ export async function attachmentRow(knex: Knex | Knex.Transaction, id: string): 
 
 export const attachmentsProjection: Projection = {
   name: 'attachments',
-  types: new Set(['AttachmentUploaded', 'PostCreated', 'MessageSent']),
+  types: new Set(['AttachmentUploaded', 'AttachmentDiscarded', 'PostCreated', 'MessageSent']),
   personalTypes: new Set(['AttachmentUploaded']),
   async apply(trx, events) {
     for (const { event: e, personal } of events) {
@@ -89,6 +89,10 @@ export const attachmentsProjection: Projection = {
           name,
           created_at: e.occurredAt,
         });
+        continue;
+      }
+      if (e.type === 'AttachmentDiscarded') {
+        await trx('attachments').where({ id: e.data.attachmentId as string }).delete();
         continue;
       }
       const linked = e.data.attachments as string[] | undefined;

@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../runtime.js';
+import { startAttachmentHousekeeping } from '../attachments/housekeeping.js';
 import { Projector } from '../events/projector.js';
 import { LiveFeed } from '../posts/live-feed.js';
 import { startIdentity } from '../identity/identity.js';
@@ -28,6 +29,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const projector = await Projector.start(runtime.db.knex, runtime.store, projections, logger);
   const feed = await LiveFeed.start(runtime.store);
   const identity = await startIdentity(runtime);
+  const stopHousekeeping = startAttachmentHousekeeping(runtime.db.knex, runtime.store, runtime.clock, logger);
   const app = createApp(runtime, lifecycle, { identity, projector, feed });
   const server = config.tls
     ? https.createServer({ cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) }, app)
@@ -42,6 +44,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
       });
     });
   } catch (err) {
+    await stopHousekeeping();
     await identity.close();
     await feed.stop();
     await projector.stop();
@@ -66,6 +69,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
           // Requests still running after the grace period are cut off rather than waited for.
           setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         });
+        await stopHousekeeping();
         await identity.close();
         await projector.stop();
         await runtime.close();

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import { expect } from 'chai';
 import { acceptGuideline, call as apiCall, person, upload as apiUpload, type Answer, type Person } from '../support/api.js';
+import { sweepAttachments } from '../../src/attachments/housekeeping.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
 import { EventReader } from '../support/sse.js';
 
@@ -265,6 +266,30 @@ describe('direct messages, attachments and notifications', function () {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect((await t.world.runtime.store.head()).position, 'nothing appended').to.equal(head);
       expect(await chunks(), 'no bytes kept').to.equal(before);
+    });
+  });
+
+  describe('attachment housekeeping', function () {
+    it('removes chunks no upload event names, and discards files never attached after a day', async function () {
+      const { store } = t.world.runtime;
+      const knex = t.world.runtime.db.knex;
+      const kept = await upload(ada, 'spaceId=all-company', 'behalten.txt', Buffer.from('bleibt'));
+      expect((await call(ada, 'POST', '/api/spaces/all-company/posts', { text: 'Mit Datei', attachments: [kept.body.id] })).status).to.equal(201);
+      const loose = await upload(ada, 'spaceId=all-company', 'vergessen.txt', Buffer.from('nie angehängt'));
+      const orphan = '00000000-0000-4000-8000-0000000000aa';
+      await knex('attachment_chunks').insert({ attachment_id: orphan, seq: 0, box: Buffer.from('left by a crash') });
+
+      const sooner = await sweepAttachments(knex, store, new Date(Date.now() + 30 * 60_000));
+      expect(sooner, 'nothing is old enough yet').to.deep.equal({ orphanChunks: 0, discarded: 0 });
+      const later = await sweepAttachments(knex, store, new Date(Date.now() + 25 * 3_600_000));
+      expect(later.orphanChunks).to.equal(1);
+      expect(later.discarded).to.be.at.least(1);
+      expect(await knex('attachment_chunks').where({ attachment_id: orphan }).first()).to.equal(undefined);
+      // The discarded file leaves the read model as soon as the projector has the event.
+      for (let i = 0; i < 40 && (await knex('attachments').where({ id: loose.body.id }).first()) !== undefined; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await download(ada, loose.body.url)).status).to.equal(404);
+      expect((await store.readStream(`attachment:${loose.body.id}`)).map((e) => e.type)).to.deep.equal(['AttachmentUploaded', 'AttachmentDiscarded']);
+      expect((await download(bernd, kept.body.url)).bytes.toString(), 'attached files stay').to.equal('bleibt');
     });
   });
 
