@@ -16,6 +16,8 @@ export interface Config {
   readonly dataDir: string;
   readonly policyDir: string;
   readonly host: string;
+  /** Express's "trust proxy": false, a hop count, or the proxies' addresses. */
+  readonly trustProxy: false | number | string;
   readonly port: number;
   readonly publicUrl: string;
   readonly oidc: {
@@ -136,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     policyDir: path.resolve(raw.POLICY_DIR ?? './policies'),
     host: raw.HOST ?? (nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    trustProxy: raw.TRUST_PROXY === undefined ? false : /^[0-9]+$/.test(raw.TRUST_PROXY) ? Number(raw.TRUST_PROXY) : raw.TRUST_PROXY,
     port,
     publicUrl,
     oidc: {

@@ -15,6 +15,9 @@ const integer = (min: number, max: number) => ({ type: 'string', pattern: '^[0-9
 const path = { type: 'string', minLength: 1 };
 const url = (protocols: string[]) => ({ type: 'string', urlProtocols: protocols });
 
+/** One trusted proxy: a named range, or an IPv4/IPv6 address (it has a dot or colon) with an optional prefix. */
+const PROXY_ITEM = '(?:loopback|linklocal|uniquelocal|(?=[0-9A-Fa-f:.]*[.:])[0-9A-Fa-f:.]+(?:/[0-9]{1,3})?)';
+
 export const variables = {
   NODE_ENV: { expected: 'one of development, test, production', default: 'development', schema: { type: 'string', enum: ['development', 'test', 'production'] } },
   LOG_LEVEL: { expected: 'one of fatal, error, warn, info, debug, trace, silent', default: 'info', schema: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] } },
@@ -23,6 +26,10 @@ export const variables = {
   FLURFUNK_DATA_DIR: { expected: 'a folder path', default: './data', schema: path },
   POLICY_DIR: { expected: 'a folder path', default: './policies', schema: path },
   HOST: { expected: 'an interface address to listen on', default: '127.0.0.1 (0.0.0.0 when NODE_ENV=production)', schema: { type: 'string', minLength: 1 } },
+  TRUST_PROXY: {
+    expected: 'the reverse proxies whose X-Forwarded-For names the client: loopback, a number of hops (1–9), or comma-separated addresses and CIDR ranges; unset: none (the socket address is the client)',
+    schema: { type: 'string', pattern: `^(?:[1-9]|${PROXY_ITEM}(?:\\s*,\\s*${PROXY_ITEM})*)$` },
+  },
   PORT: { expected: 'an integer from 0 to 65535 (0 picks a free port)', default: '3000', schema: integer(0, 65535) },
   PUBLIC_URL: { expected: 'the http:// or https:// URL users reach Flurfunk at, without a path', default: 'http://localhost:$PORT', schema: url(['http:', 'https:']) },
   OIDC_ISSUER: { expected: 'the https:// issuer URL of the OpenID provider (http:// only for localhost)', schema: url(['http:', 'https:']) },

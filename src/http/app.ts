@@ -33,7 +33,8 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
   const { identity, projector, feed } = services;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Only the proxies named in TRUST_PROXY may say who the client is (rate limits, audit).
+  app.set('trust proxy', runtime.config.trustProxy);
   app.use(
     pinoHttp({
       logger: runtime.logger,

@@ -20,7 +20,7 @@ export function authOf(res: Response): Auth | undefined {
 }
 
 export function requestFacts(req: Request): { remoteAddress: string | undefined; correlationId: string | undefined } {
-  return { remoteAddress: req.socket.remoteAddress, correlationId: typeof req.id === 'object' ? undefined : String(req.id) };
+  return { remoteAddress: req.ip ?? req.socket.remoteAddress, correlationId: typeof req.id === 'object' ? undefined : String(req.id) };
 }
 
 export function authenticate(identity: Identity, cookies: Cookies): RequestHandler {

@@ -302,17 +302,19 @@ describe('session store', function () {
 });
 
 describe('sign-in rate limit', function () {
-  it(`answers 429 after ${SIGN_IN_LIMIT_PER_MINUTE} sign-in starts from one address in a minute`, async function () {
-    const t = await startFlurfunk();
+  it(`answers 429 after ${SIGN_IN_LIMIT_PER_MINUTE} sign-in starts from one client in a minute; behind a trusted proxy, per client`, async function () {
+    const t = await startFlurfunk({ TRUST_PROXY: 'loopback' });
+    const from = (address: string) => ({ redirect: 'manual' as const, headers: { 'X-Forwarded-For': address } });
     try {
       const starts = [];
-      for (let i = 0; i < SIGN_IN_LIMIT_PER_MINUTE; i++) starts.push((await fetch(`${t.base}/auth/login`, { redirect: 'manual' })).status);
+      for (let i = 0; i < SIGN_IN_LIMIT_PER_MINUTE; i++) starts.push((await fetch(`${t.base}/auth/login`, from('10.1.1.1'))).status);
       expect(new Set(starts)).to.deep.equal(new Set([302]));
-      const limited = await fetch(`${t.base}/auth/login`, { redirect: 'manual' });
+      expect((await fetch(`${t.base}/auth/login`, from('10.1.1.2'))).status, 'another person behind the same proxy').to.equal(302);
+      const limited = await fetch(`${t.base}/auth/login`, from('10.1.1.1'));
       expect(limited.status).to.equal(429);
       expect(limited.headers.get('content-type')).to.match(/^application\/problem\+json/);
       expect(((await limited.json()) as { type: string }).type).to.equal('urn:flurfunk:problem:rate_limited');
-      expect((await fetch(`${t.base}/auth/callback?code=x&state=y`, { redirect: 'manual' })).status, 'the callback shares the limit').to.equal(429);
+      expect((await fetch(`${t.base}/auth/callback?code=x&state=y`, from('10.1.1.1'))).status, 'the callback shares the limit').to.equal(429);
       expect((await fetch(`${t.base}/api/me`)).status, 'the API is not limited by it').to.equal(401);
     } finally {
       await t.stop();

@@ -32,6 +32,13 @@ describe('configuration', function () {
     expect(loadConfig({ NODE_ENV: 'production', HOST: '10.0.0.5' }).host).to.equal('10.0.0.5');
   });
 
+  it('trusts no proxy unless TRUST_PROXY names them, and refuses what express would misread', function () {
+    expect(loadConfig({}).trustProxy).to.equal(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).to.equal(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).to.equal('loopback, 10.0.0.0/8');
+    for (const bad of ['true', 'everyone', '10.0.0.0/8; rm', '0']) expect(() => loadConfig({ TRUST_PROXY: bad }), bad).to.throw(/TRUST_PROXY/);
+  });
+
   it('is frozen', function () {
     const config = loadConfig({});
     expect(Object.isFrozen(config)).to.equal(true);
