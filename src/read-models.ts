@@ -1,9 +1,25 @@
 // Every read model Flurfunk keeps, in one list: the projector applies them, `events rebuild`
-// recreates them.
+// recreates them. Order matters where one reads another: posts before comments, both before
+// what hangs on them (reactions, answers, pins, reports).
 import type { Projection } from './events/projector.js';
 import { usersProjection } from './identity/user-directory.js';
 import { commentsProjection } from './posts/comment-projection.js';
+import { answersProjection, pinsProjection, reactionsProjection } from './posts/engagement-projection.js';
 import { followsProjection, guidelineProjection } from './posts/follow-projection.js';
+import { personFollowsProjection, topicFollowsProjection } from './posts/following-projection.js';
 import { postsProjection } from './posts/post-projection.js';
+import { reportsProjection } from './posts/report-projection.js';
 
-export const projections: readonly Projection[] = [usersProjection, postsProjection, commentsProjection, followsProjection, guidelineProjection];
+export const projections: readonly Projection[] = [
+  usersProjection,
+  postsProjection,
+  commentsProjection,
+  followsProjection,
+  guidelineProjection,
+  reactionsProjection,
+  answersProjection,
+  pinsProjection,
+  reportsProjection,
+  personFollowsProjection,
+  topicFollowsProjection,
+];

@@ -13,6 +13,12 @@ const TABLES: Record<string, string> = {
   comments: 'SELECT id, position, post_id, space_id, classification, author_id, post_author_id, text, html, created_at FROM comments ORDER BY position',
   space_follows: 'SELECT user_id, space_id, muted FROM space_follows ORDER BY user_id, space_id',
   guideline_acceptances: 'SELECT user_id, version, accepted_at FROM guideline_acceptances ORDER BY user_id, version',
+  post_reactions: 'SELECT post_id, user_id, reaction, reacted_at FROM post_reactions ORDER BY post_id, user_id, reaction',
+  post_answers: 'SELECT post_id, comment_id, marked_by, marked_at FROM post_answers ORDER BY post_id',
+  pinned_posts: 'SELECT post_id, space_id, position, pinned_by, pinned_at FROM pinned_posts ORDER BY post_id',
+  post_reports: 'SELECT id, position, post_id, space_id, reporter_id, reason, reported_at, outcome, resolved_by, resolved_at FROM post_reports ORDER BY position',
+  person_follows: 'SELECT user_id, person_id FROM person_follows ORDER BY user_id, person_id',
+  topic_follows: 'SELECT user_id, topic FROM topic_follows ORDER BY user_id, topic',
   projection_positions: 'SELECT name FROM projection_positions ORDER BY name',
 };
 
@@ -100,7 +106,7 @@ describe('events rebuild', function () {
 
     const result = await runCli(['events', 'rebuild'], t.world.env);
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout).to.match(/^rebuilt users, posts, comments, space_follows, guideline_acceptances from \d+ events in \d+ ms\n$/);
+    expect(result.stdout).to.match(/^rebuilt users, posts, comments, space_follows, guideline_acceptances, post_reactions, post_answers, pinned_posts, post_reports, person_follows, topic_follows from \d+ events in \d+ ms\n$/);
 
     const runtime = await t.world.start();
     try {
