@@ -53,8 +53,8 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
       if (!ability.can('read', subject as never)) return undefined;
       await projector.waitFor(event.position);
       try {
-        if (event.type === 'PostCreated') return { type: 'post', data: await postById(knex, ability, d.postId as string) };
-        await postById(knex, ability, d.postId as string); // a comment is only as visible as its post
+        if (event.type === 'PostCreated') return { type: 'post', data: await postById(knex, ability, id, d.postId as string) };
+        await postById(knex, ability, id, d.postId as string); // a comment is only as visible as its post
         const comment = await commentById(knex, ability, d.commentId as string);
         return comment && { type: 'comment', data: comment };
       } catch (err) {
