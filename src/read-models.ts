@@ -1,13 +1,17 @@
 // Every read model Flurfunk keeps, in one list: the projector applies them, `events rebuild`
-// recreates them.
+// recreates them. Order matters where one reads another: posts before comments, both before
+// what hangs on them (reactions, answers, pins, reports).
 import type { Projection } from './events/projector.js';
 import { attachmentsProjection } from './attachments/attachment-queries.js';
 import { usersProjection } from './identity/user-directory.js';
 import { conversationsProjection } from './messages/conversation-projection.js';
 import { notificationsProjection } from './notifications/notifications.js';
 import { commentsProjection } from './posts/comment-projection.js';
+import { answersProjection, pinsProjection, reactionsProjection } from './posts/engagement-projection.js';
 import { followsProjection, guidelineProjection } from './posts/follow-projection.js';
+import { personFollowsProjection, topicFollowsProjection } from './posts/following-projection.js';
 import { postsProjection } from './posts/post-projection.js';
+import { reportsProjection } from './posts/report-projection.js';
 
 export const projections: readonly Projection[] = [
   usersProjection,
@@ -18,4 +22,10 @@ export const projections: readonly Projection[] = [
   conversationsProjection,
   attachmentsProjection,
   notificationsProjection,
+  reactionsProjection,
+  answersProjection,
+  pinsProjection,
+  reportsProjection,
+  personFollowsProjection,
+  topicFollowsProjection,
 ];

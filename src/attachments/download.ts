@@ -31,7 +31,7 @@ async function readable(knex: Knex, ability: AppAbility, userId: string, row: At
   const subject = asSubject('Attachment', { spaceId: row.space_id ?? undefined, classification: row.classification ?? undefined, authorId: row.author_id, mediaType: row.media_type, participants: row.participants });
   if (!ability.can('read', subject as never)) return false;
   try {
-    if (row.post_id) await postById(knex, ability, row.post_id);
+    if (row.post_id) await postById(knex, ability, userId, row.post_id);
     else if (row.message_id) await messageById(knex, ability, row.message_id);
     else return row.author_id === userId;
     return true;

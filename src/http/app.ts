@@ -14,6 +14,7 @@ import { healthRoutes, type Lifecycle } from './health-routes.js';
 import { homeRoutes } from './home-routes.js';
 import { meRoutes } from './me-routes.js';
 import { microblogRoutes } from './microblog-routes.js';
+import { socialRoutes } from './social-routes.js';
 import type { Projector } from '../events/projector.js';
 import type { LiveFeed } from '../posts/live-feed.js';
 import { streamRoutes } from './stream-routes.js';
@@ -84,6 +85,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
   app.use(meRoutes(runtime));
   app.use(microblogRoutes(runtime, projector));
   app.use(conversationRoutes(runtime, projector));
+  app.use(socialRoutes(runtime, projector));
   app.use(streamRoutes(runtime, projector, identity, feed));
   app.use(homeRoutes());
   app.use(notFound);

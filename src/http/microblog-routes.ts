@@ -49,7 +49,7 @@ export function microblogRoutes(runtime: Runtime, projector: Projector): express
     const c = caller(req, res);
     const { policy, ability } = decidingPolicy(deps, c);
     const space = readableSpace(policy, ability, String(req.params.spaceId));
-    res.json(await postsInSpace(deps.knex, ability, space.id, pageOf(req.query)));
+    res.json(await postsInSpace(deps.knex, ability, c.principal.id, space.id, pageOf(req.query)));
   }));
 
   const idem = idempotent(runtime.db.knex, runtime.clock);
@@ -68,13 +68,15 @@ export function microblogRoutes(runtime: Runtime, projector: Projector): express
   router.get('/api/search', requireSignIn, wrap(async (req, res) => {
     const terms = req.query.q;
     if (typeof terms !== 'string' || terms.trim() === '' || terms.length > 200) throw new ValidationError('"q" must be 1 to 200 characters of search terms');
-    const { ability } = decidingPolicy(deps, caller(req, res));
-    res.json(await searchPosts(deps.knex, ability, terms, pageOf(req.query)));
+    const c = caller(req, res);
+    const { ability } = decidingPolicy(deps, c);
+    res.json(await searchPosts(deps.knex, ability, c.principal.id, terms, pageOf(req.query)));
   }));
 
   router.get('/api/posts/:postId', requireSignIn, wrap(async (req, res) => {
-    const { ability } = decidingPolicy(deps, caller(req, res));
-    res.json(await postById(deps.knex, ability, String(req.params.postId)));
+    const c = caller(req, res);
+    const { ability } = decidingPolicy(deps, c);
+    res.json(await postById(deps.knex, ability, c.principal.id, String(req.params.postId)));
   }));
 
   router.patch('/api/posts/:postId', requireSignIn, wrap(async (req, res) => {
@@ -92,8 +94,9 @@ export function microblogRoutes(runtime: Runtime, projector: Projector): express
   }));
 
   router.get('/api/posts/:postId/comments', requireSignIn, wrap(async (req, res) => {
-    const { ability } = decidingPolicy(deps, caller(req, res));
-    const post = await postById(deps.knex, ability, String(req.params.postId));
+    const c = caller(req, res);
+    const { ability } = decidingPolicy(deps, c);
+    const post = await postById(deps.knex, ability, c.principal.id, String(req.params.postId));
     const { before, limit } = pageOf(req.query);
     res.json(await commentsOfPost(deps.knex, ability, post.id, { after: before, limit }));
   }));

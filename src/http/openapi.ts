@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json. Grows with every
 // route; test/integration/http.test.ts calls each documented operation and checks the answer.
+import { REACTIONS } from '../posts/post-social.js';
 import { version } from '../version.js';
 
 const problem = {
@@ -40,6 +41,9 @@ const conversationId = { name: 'conversationId', in: 'path', required: true, sch
 const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
 const person = { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } } };
 const limit = { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } };
+const postAnswer = { description: 'The post as the caller now sees it', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } };
+const postPage = { description: 'A page of posts', content: { 'application/json': { schema: { $ref: '#/components/schemas/PostPage' } } } };
+const reaction = { name: 'reaction', in: 'path', required: true, schema: { enum: [...REACTIONS] } };
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -389,6 +393,154 @@ export const openApiDocument = {
         responses: { '200': { description: 'Unread counts', content: json('UnreadCounts') }, '401': problem },
       },
     },
+    '/api/posts/{postId}/reactions/{reaction}': {
+      put: {
+        operationId: 'addReaction',
+        summary: `React to a post (ReactionAdded): one of ${REACTIONS.join(', ')}; reacting twice is one reaction. 404 when the post is missing or hidden, 403 with the reason when the caller may read but not react`,
+        security: signedIn,
+        parameters: [postId, reaction],
+        responses: { '202': accepted, '200': postAnswer, '400': problem, '401': problem, '403': problem, '404': problem },
+      },
+      delete: {
+        operationId: 'removeReaction',
+        summary: 'Take one’s reaction back (ReactionRemoved); nothing happens when there was none',
+        security: signedIn,
+        parameters: [postId, reaction],
+        responses: { '202': accepted, '200': postAnswer, '400': problem, '401': problem, '404': problem },
+      },
+    },
+    '/api/posts/{postId}/answer': {
+      put: {
+        operationId: 'markAnswer',
+        summary: 'Mark a comment on the post as its answer (AnswerMarked), replacing an earlier one; the policy decides who may (by default the post’s author and the space’s moderators)',
+        security: signedIn,
+        parameters: [postId],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['commentId'], additionalProperties: false, properties: { commentId: { type: 'string', format: 'uuid' } } } } } },
+        responses: { '202': accepted, '200': postAnswer, '400': problem, '401': problem, '403': problem, '404': problem },
+      },
+      delete: {
+        operationId: 'unmarkAnswer',
+        summary: 'The post has no answer any more (AnswerUnmarked)',
+        security: signedIn,
+        parameters: [postId],
+        responses: { '202': accepted, '200': postAnswer, '401': problem, '403': problem, '404': problem },
+      },
+    },
+    '/api/posts/{postId}/pin': {
+      put: {
+        operationId: 'pinPost',
+        summary: 'Pin a post to the top of its space (PostPinned), for those the policy lets pin (the space’s moderators)',
+        security: signedIn,
+        parameters: [postId],
+        responses: { '202': accepted, '200': postAnswer, '401': problem, '403': problem, '404': problem },
+      },
+      delete: {
+        operationId: 'unpinPost',
+        summary: 'Unpin a post (PostUnpinned)',
+        security: signedIn,
+        parameters: [postId],
+        responses: { '202': accepted, '200': postAnswer, '401': problem, '403': problem, '404': problem },
+      },
+    },
+    '/api/spaces/{spaceId}/pinned': {
+      get: {
+        operationId: 'listPinned',
+        summary: 'The pinned posts of a space the caller may read, most recently pinned first',
+        security: signedIn,
+        parameters: [spaceId, cursor, limit],
+        responses: { '200': postPage, '400': problem, '401': problem, '404': problem },
+      },
+    },
+    '/api/posts/{postId}/reports': {
+      post: {
+        operationId: 'reportPost',
+        summary: 'Report a post to its space’s moderators with a reason (PostReported; the reason is sealed personal content). The answer is the caller’s own report only; reporting again while it is open answers it (200)',
+        security: signedIn,
+        parameters: [postId],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } } } } } },
+        responses: {
+          '202': accepted,
+          '200': { description: 'Your report, already open', content: { 'application/json': { schema: { $ref: '#/components/schemas/ReportReceipt' } } } },
+          '201': { description: 'Reported', content: { 'application/json': { schema: { $ref: '#/components/schemas/ReportReceipt' } } } },
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '404': problem,
+        },
+      },
+    },
+    '/api/spaces/{spaceId}/reports': {
+      get: {
+        operationId: 'listReports',
+        summary: 'Open reports of a space, oldest first, with their posts and reporters, for those the policy lets moderate it; 404 for a space the caller may not read, 403 for readers who do not moderate it',
+        security: signedIn,
+        parameters: [spaceId, cursor, limit],
+        responses: {
+          '200': { description: 'A page of open reports', content: { 'application/json': { schema: { $ref: '#/components/schemas/ReportPage' } } } },
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '404': problem,
+        },
+      },
+    },
+    '/api/reports/{reportId}/resolution': {
+      post: {
+        operationId: 'resolveReport',
+        summary: 'Close a report (ReportResolved): "kept" leaves the post, "removed" also deletes it (PostDeleted, needs the right to delete it) and closes its other open reports',
+        security: signedIn,
+        parameters: [{ name: 'reportId', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['outcome'], additionalProperties: false, properties: { outcome: { enum: ['kept', 'removed'] } } } } } },
+        responses: {
+          '202': accepted,
+          '200': { description: 'Resolved', content: { 'application/json': { schema: { $ref: '#/components/schemas/Resolution' } } } },
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '404': problem,
+        },
+      },
+    },
+    '/api/people/{userId}/follow': {
+      put: {
+        operationId: 'followPerson',
+        summary: 'Follow a person (PersonFollowed): their posts join the caller’s timeline where the caller may read them. 404 for people unknown (never signed in) or hidden by the policy',
+        security: signedIn,
+        parameters: [{ name: 'userId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '202': accepted, '204': { description: 'Following' }, '400': problem, '401': problem, '403': problem, '404': problem },
+      },
+      delete: {
+        operationId: 'unfollowPerson',
+        summary: 'Stop following a person (PersonUnfollowed)',
+        security: signedIn,
+        parameters: [{ name: 'userId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '202': accepted, '204': { description: 'Not following' }, '401': problem, '404': problem },
+      },
+    },
+    '/api/topics/{topic}/follow': {
+      put: {
+        operationId: 'followTopic',
+        summary: 'Follow a #topic (TopicFollowed): posts naming it join the caller’s timeline where the caller may read them',
+        security: signedIn,
+        parameters: [{ name: 'topic', in: 'path', required: true, description: 'As after a # in a post, with or without the #; compared in lower case', schema: { type: 'string' } }],
+        responses: { '202': accepted, '204': { description: 'Following' }, '400': problem, '401': problem },
+      },
+      delete: {
+        operationId: 'unfollowTopic',
+        summary: 'Stop following a #topic (TopicUnfollowed)',
+        security: signedIn,
+        parameters: [{ name: 'topic', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '202': accepted, '204': { description: 'Not following' }, '400': problem, '401': problem },
+      },
+    },
+    '/api/me/following': {
+      get: {
+        operationId: 'following',
+        summary: 'What the caller follows: spaces (those still readable), people and #topics',
+        security: signedIn,
+        responses: { '200': { description: 'Followed spaces, people and topics', content: { 'application/json': { schema: { $ref: '#/components/schemas/FollowingPage' } } } }, '401': problem },
+      },
+    },
     '/api/guideline': {
       get: {
         operationId: 'getGuideline',
@@ -461,7 +613,7 @@ export const openApiDocument = {
       SpacePage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Space' } }, next: { type: ['string', 'null'] } } },
       Post: {
         type: 'object',
-        required: ['id', 'spaceId', 'classification', 'author', 'text', 'html', 'mentions', 'topics', 'createdAt', 'editedAt', 'position', 'attachments', 'may'],
+        required: ['id', 'spaceId', 'classification', 'author', 'text', 'html', 'mentions', 'topics', 'createdAt', 'editedAt', 'position', 'attachments', 'reactions', 'myReactions', 'pinned', 'answerId', 'may'],
         properties: {
           id: { type: 'string', format: 'uuid' },
           spaceId: { type: 'string' },
@@ -475,6 +627,10 @@ export const openApiDocument = {
           editedAt: { type: ['string', 'null'], format: 'date-time', description: 'Set once edited: readers see "edited"' },
           position: { type: 'integer', description: 'The event position: the order of the timeline' },
           attachments: { type: 'array', items: { $ref: '#/components/schemas/Attachment' } },
+          reactions: { type: 'object', required: [...REACTIONS], additionalProperties: false, properties: Object.fromEntries(REACTIONS.map((r) => [r, { type: 'integer', minimum: 0 }])), description: 'How many people gave each reaction' },
+          myReactions: { type: 'array', items: { enum: [...REACTIONS] }, description: 'The reactions the caller gave' },
+          pinned: { type: 'boolean', description: 'Pinned to the top of its space by a moderator' },
+          answerId: { type: ['string', 'null'], format: 'uuid', description: 'The comment marked as its answer; null if none' },
           may: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'What the caller may do with it under the active policy' },
         },
       },
@@ -551,7 +707,7 @@ export const openApiDocument = {
       },
       Comment: {
         type: 'object',
-        required: ['id', 'postId', 'author', 'text', 'html', 'createdAt', 'position', 'may'],
+        required: ['id', 'postId', 'author', 'text', 'html', 'createdAt', 'position', 'isAnswer', 'may'],
         properties: {
           id: { type: 'string', format: 'uuid' },
           postId: { type: 'string', format: 'uuid' },
@@ -560,7 +716,39 @@ export const openApiDocument = {
           html: { type: 'string' },
           createdAt: { type: 'string', format: 'date-time' },
           position: { type: 'integer' },
+          isAnswer: { type: 'boolean', description: 'Marked as the answer to its post' },
           may: { type: 'object', additionalProperties: { type: 'boolean' } },
+        },
+      },
+      ReportReceipt: {
+        type: 'object',
+        required: ['id', 'postId', 'reason', 'reportedAt', 'status'],
+        properties: { id: { type: 'string', format: 'uuid' }, postId: { type: 'string', format: 'uuid' }, reason: { type: 'string' }, reportedAt: { type: 'string', format: 'date-time' }, status: { enum: ['open', 'resolved'] } },
+      },
+      Report: {
+        type: 'object',
+        required: ['id', 'post', 'reason', 'reportedBy', 'reportedAt', 'position'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          post: { $ref: '#/components/schemas/Post' },
+          reason: { type: 'string' },
+          reportedBy: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } } },
+          reportedAt: { type: 'string', format: 'date-time' },
+          position: { type: 'integer' },
+        },
+      },
+      ReportPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Report' } }, next: { type: ['string', 'null'] } } },
+      Resolution: {
+        type: 'object',
+        required: ['id', 'postId', 'spaceId', 'outcome', 'resolvedBy', 'resolvedAt'],
+        properties: { id: { type: 'string', format: 'uuid' }, postId: { type: 'string', format: 'uuid' }, spaceId: { type: 'string' }, outcome: { enum: ['kept', 'removed'] }, resolvedBy: { type: 'string' }, resolvedAt: { type: 'string', format: 'date-time' } },
+      },
+      FollowingPage: {
+        type: 'object',
+        required: ['items', 'next'],
+        properties: {
+          items: { type: 'array', items: { type: 'object', required: ['kind', 'id', 'name'], properties: { kind: { enum: ['space', 'person', 'topic'] }, id: { type: 'string' }, name: { type: ['string', 'null'] } } } },
+          next: { type: 'null' },
         },
       },
       CommentPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Comment' } }, next: { type: ['string', 'null'] } } },

@@ -92,10 +92,10 @@ export function streamRoutes(runtime: Runtime, projector: Projector, identity: I
       await projector.waitFor(event.position);
       try {
         let view: { type: string; data: unknown } | undefined;
-        if (event.type === 'PostCreated') view = { type: 'post', data: await postById(knex, ability, d.postId as string) };
+        if (event.type === 'PostCreated') view = { type: 'post', data: await postById(knex, ability, id, d.postId as string) };
         else if (event.type === 'MessageSent') view = { type: 'message', data: await messageById(knex, ability, d.messageId as string) };
         else {
-          await postById(knex, ability, d.postId as string); // a comment is only as visible as its post
+          await postById(knex, ability, id, d.postId as string); // a comment is only as visible as its post
           const comment = await commentById(knex, ability, d.commentId as string);
           view = comment && { type: 'comment', data: comment };
         }

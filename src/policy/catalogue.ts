@@ -62,7 +62,7 @@ export const SUBJECTS = {
   },
   User: {
     description: 'a person known to Flurfunk (profile, directory groups)',
-    actions: ['read', 'erase'],
+    actions: ['read', 'follow', 'erase'],
     fields: { userId: 'text', groups: 'list' },
   },
 } as const satisfies Record<string, SubjectSpec>;

@@ -43,6 +43,7 @@ export function readableSpace(policy: CompiledPolicy, ability: AppAbility, space
   return space;
 }
 
+/** The reason the policy gives for refusing `action` on `subject`, or `fallback` when it names none. */
 export function reasonFor(ability: AppAbility, action: string, subject: unknown, fallback: string): string {
   return ability.relevantRuleFor(action, subject as never)?.reason ?? fallback;
 }
@@ -71,7 +72,7 @@ export async function createPost(deps: CommandDeps, caller: Caller, spaceId: str
     policyVersion: policy.version,
   });
   await deps.projector.waitFor(result.events[0]!.position);
-  return postById(deps.knex, ability, postId);
+  return postById(deps.knex, ability, caller.principal.id, postId);
 }
 
 /** Reads a body of `{ "text": … }` plus the optional fields named; anything else is a clear 400. */
@@ -94,7 +95,7 @@ export async function requireGuideline(deps: CommandDeps, policy: CompiledPolicy
 
 export async function createComment(deps: CommandDeps, caller: Caller, postId: string, body: unknown): Promise<CommentView> {
   const { policy, ability } = decidingPolicy(deps, caller);
-  const post = await postById(deps.knex, ability, postId); // NotFoundError unless readable
+  const post = await postById(deps.knex, ability, caller.principal.id, postId); // NotFoundError unless readable
   const text = textField(body, 'comment', policy.set.limits.commentLength);
   const fields = { spaceId: post.spaceId, classification: post.classification, authorId: caller.principal.id, postAuthorId: post.author.id };
   const subject = asSubject('Comment', fields);
@@ -113,13 +114,22 @@ export async function createComment(deps: CommandDeps, caller: Caller, postId: s
   return comment;
 }
 
+const REFUSED: Record<keyof PostView['may'], string> = {
+  update: 'update it',
+  delete: 'delete it',
+  readHistory: 'see its earlier versions',
+  react: 'react to it',
+  report: 'report it',
+  pin: 'pin or unpin it',
+};
+
 /** A readable post the caller may `action`, with its subject; 404 or 403 (with the reason) otherwise. */
-async function postFor(deps: CommandDeps, caller: Caller, postId: string, action: 'update' | 'delete' | 'readHistory'): Promise<{ post: PostView; policy: CompiledPolicy; ability: AppAbility }> {
+export async function postFor(deps: CommandDeps, caller: Caller, postId: string, action: keyof PostView['may']): Promise<{ post: PostView; policy: CompiledPolicy; ability: AppAbility }> {
   const { policy, ability } = decidingPolicy(deps, caller);
-  const post = await postById(deps.knex, ability, postId);
+  const post = await postById(deps.knex, ability, caller.principal.id, postId);
   if (!post.may[action]) {
     const subject = asSubject('Post', { spaceId: post.spaceId, classification: post.classification, authorId: post.author.id, mentions: post.mentions, topics: post.topics });
-    throw new ForbiddenError(reasonFor(ability, action, subject, `You may read this post but not ${action === 'readHistory' ? 'see its earlier versions' : `${action} it`}.`));
+    throw new ForbiddenError(reasonFor(ability, action, subject, `You may read this post but not ${REFUSED[action]}.`));
   }
   return { post, policy, ability };
 }
@@ -139,7 +149,7 @@ export async function editPost(deps: CommandDeps, caller: Caller, postId: string
     policyVersion: policy.version,
   });
   await deps.projector.waitFor(result.events[0]!.position);
-  return postById(deps.knex, ability, post.id);
+  return postById(deps.knex, ability, caller.principal.id, post.id);
 }
 
 export async function deletePost(deps: CommandDeps, caller: Caller, postId: string): Promise<void> {

@@ -24,6 +24,7 @@ interface CommentRow {
   text: string;
   html: string;
   created_at: Date | string;
+  is_answer: boolean;
 }
 
 export interface CommentView {
@@ -34,6 +35,8 @@ export interface CommentView {
   readonly html: string;
   readonly createdAt: string;
   readonly position: number;
+  /** Marked as the answer to its post (by the post's author or a moderator). */
+  readonly isAnswer: boolean;
   readonly may: Readonly<Record<'update' | 'delete' | 'markAnswer', boolean>>;
 }
 
@@ -48,6 +51,7 @@ function present(row: CommentRow, ability: AppAbility): CommentView {
     html: row.html,
     createdAt: new Date(row.created_at).toISOString(),
     position: Number(row.position),
+    isAnswer: row.is_answer,
     may: { update: can('update'), delete: can('delete'), markAnswer: can('markAnswer') },
   };
 }
@@ -55,7 +59,9 @@ function present(row: CommentRow, ability: AppAbility): CommentView {
 function selectComments(knex: Knex, ability: AppAbility): Knex.QueryBuilder {
   const query = knex('comments')
     .leftJoin('users', 'users.id', 'comments.author_id')
-    .select('comments.id', 'comments.position', 'comments.post_id', 'comments.space_id', 'comments.classification', 'comments.author_id', 'users.name as author_name', 'comments.post_author_id', 'comments.text', 'comments.html', 'comments.created_at');
+    .leftJoin('post_answers', 'post_answers.comment_id', 'comments.id')
+    .select('comments.id', 'comments.position', 'comments.post_id', 'comments.space_id', 'comments.classification', 'comments.author_id', 'users.name as author_name', 'comments.post_author_id', 'comments.text', 'comments.html', 'comments.created_at')
+    .select(knex.raw('(post_answers.comment_id IS NOT NULL) AS is_answer'));
   return wherePermitted(query, ability, 'read', 'Comment', COMMENT_COLUMNS);
 }
 

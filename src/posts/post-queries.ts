@@ -6,6 +6,7 @@ import { attachmentsOf, type AttachmentView } from '../attachments/attachment-qu
 import { NotFoundError } from '../errors.js';
 import { asSubject, type AppAbility } from '../policy/compile.js';
 import { wherePermitted, type ColumnMap } from '../policy/sql-filter.js';
+import { postSocialOf, withPostSocial, type PostSocial, type PostSocialRow } from './post-social.js';
 
 export const POST_COLUMNS: ColumnMap = {
   spaceId: { column: 'posts.space_id', kind: 'text' },
@@ -18,7 +19,7 @@ export const POST_COLUMNS: ColumnMap = {
 export const PAGE_DEFAULT = 20;
 export const PAGE_MAX = 100;
 
-interface PostRow {
+export interface PostRow extends PostSocialRow {
   id: string;
   position: string | number;
   space_id: string;
@@ -33,7 +34,7 @@ interface PostRow {
   edited_at: Date | string | null;
 }
 
-export interface PostView {
+export interface PostView extends PostSocial {
   readonly id: string;
   readonly spaceId: string;
   readonly classification: string;
@@ -58,7 +59,7 @@ export interface Page<T> {
   readonly next: string | null;
 }
 
-function present(row: PostRow, ability: AppAbility, attachments: readonly AttachmentView[]): PostView {
+function presentPost(row: PostRow, ability: AppAbility, attachments: readonly AttachmentView[]): PostView {
   const subject = asSubject('Post', { spaceId: row.space_id, classification: row.classification, authorId: row.author_id, mentions: row.mentions, topics: row.topics });
   const can = (action: string) => ability.can(action, subject as never);
   return {
@@ -74,21 +75,23 @@ function present(row: PostRow, ability: AppAbility, attachments: readonly Attach
     editedAt: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),
     position: Number(row.position),
     attachments,
+    ...postSocialOf(row),
     may: { update: can('update'), delete: can('delete'), react: can('react'), report: can('report'), pin: can('pin'), readHistory: can('readHistory') },
   };
 }
 
-/** Posts with their attachments, fetched for the whole page in one query. */
-async function presentAll(knex: Knex, rows: readonly PostRow[], ability: AppAbility): Promise<PostView[]> {
+/** Posts with their attachments (fetched for the whole page in one query), as the reader sees them. */
+export async function presentPosts(knex: Knex, rows: readonly PostRow[], ability: AppAbility): Promise<PostView[]> {
   const files = await attachmentsOf(knex, ability, { postIds: rows.map((r) => r.id) });
-  return rows.map((r) => present(r, ability, files.get(r.id) ?? []));
+  return rows.map((r) => presentPost(r, ability, files.get(r.id) ?? []));
 }
 
-function selectPosts(knex: Knex, ability: AppAbility): Knex.QueryBuilder {
+/** Posts `ability` may read, with what they look like to the reader `viewerId`. */
+export function selectPosts(knex: Knex, ability: AppAbility, viewerId: string): Knex.QueryBuilder {
   const query = knex('posts')
     .leftJoin('users', 'users.id', 'posts.author_id')
     .select('posts.id', 'posts.position', 'posts.space_id', 'posts.classification', 'posts.author_id', 'users.name as author_name', 'posts.mentions', 'posts.topics', 'posts.text', 'posts.html', 'posts.created_at', 'posts.edited_at');
-  return wherePermitted(query, ability, 'read', 'Post', POST_COLUMNS);
+  return wherePermitted(withPostSocial(query, knex, viewerId), ability, 'read', 'Post', POST_COLUMNS);
 }
 
 /** A cursor is an event position; anything else is refused rather than guessed. */
@@ -102,22 +105,25 @@ export function parseCursor(value: unknown): number | undefined {
 async function newestFirst(knex: Knex, query: Knex.QueryBuilder, ability: AppAbility, page: { before?: number; limit: number }): Promise<Page<PostView>> {
   const bounded = page.before === undefined ? query : query.where('posts.position', '<', page.before);
   const rows = (await bounded.orderBy('posts.position', 'desc').limit(page.limit + 1)) as PostRow[];
-  const items = await presentAll(knex, rows.slice(0, page.limit), ability);
+  const items = await presentPosts(knex, rows.slice(0, page.limit), ability);
   return { items, next: rows.length > page.limit ? String(items[items.length - 1]!.position) : null };
 }
 
-export async function postsInSpace(knex: Knex, ability: AppAbility, spaceId: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
-  return newestFirst(knex, selectPosts(knex, ability).where('posts.space_id', spaceId), ability, page);
+export async function postsInSpace(knex: Knex, ability: AppAbility, viewerId: string, spaceId: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
+  return newestFirst(knex, selectPosts(knex, ability, viewerId).where('posts.space_id', spaceId), ability, page);
 }
 
 /**
- * A person's timeline: posts in the spaces they follow and have not muted, posts that mention
- * them, and their own; newest first, filtered by what they may read now.
+ * A person's timeline: posts in the spaces they follow and have not muted, by the people they
+ * follow, with the #topics they follow, posts that mention them, and their own; newest first,
+ * filtered by what they may read now (following someone opens none of their spaces).
  */
 export async function timelinePosts(knex: Knex, ability: AppAbility, userId: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
-  const query = selectPosts(knex, ability).where((q) => {
+  const query = selectPosts(knex, ability, userId).where((q) => {
     void q
       .whereIn('posts.space_id', knex('space_follows').select('space_id').where({ user_id: userId, muted: false }))
+      .orWhereIn('posts.author_id', knex('person_follows').select('person_id').where({ user_id: userId }))
+      .orWhereRaw('posts.topics && ARRAY(SELECT topic FROM topic_follows WHERE topic_follows.user_id = ?)', [userId])
       .orWhereRaw('? = ANY(posts.mentions)', [userId])
       .orWhere('posts.author_id', userId);
   });
@@ -125,15 +131,15 @@ export async function timelinePosts(knex: Knex, ability: AppAbility, userId: str
 }
 
 /** Posts matching a search (German and English stemming, web-search syntax), newest first. */
-export async function searchPosts(knex: Knex, ability: AppAbility, terms: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
-  const query = selectPosts(knex, ability).whereRaw(`posts.search @@ (websearch_to_tsquery('german', ?) || websearch_to_tsquery('english', ?))`, [terms, terms]);
+export async function searchPosts(knex: Knex, ability: AppAbility, viewerId: string, terms: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
+  const query = selectPosts(knex, ability, viewerId).whereRaw(`posts.search @@ (websearch_to_tsquery('german', ?) || websearch_to_tsquery('english', ?))`, [terms, terms]);
   return newestFirst(knex, query, ability, page);
 }
 
 /** One post, or NotFoundError whether it is missing or hidden from this person. */
-export async function postById(knex: Knex, ability: AppAbility, postId: string): Promise<PostView> {
+export async function postById(knex: Knex, ability: AppAbility, viewerId: string, postId: string): Promise<PostView> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(postId)) throw new NotFoundError();
-  const row = (await selectPosts(knex, ability).where('posts.id', postId).first()) as PostRow | undefined;
+  const row = (await selectPosts(knex, ability, viewerId).where('posts.id', postId).first()) as PostRow | undefined;
   if (!row) throw new NotFoundError();
-  return (await presentAll(knex, [row], ability))[0]!;
+  return (await presentPosts(knex, [row], ability))[0]!;
 }

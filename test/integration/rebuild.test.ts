@@ -1,7 +1,7 @@
 // `flurfunk events rebuild` recreates every read model from the events alone: after a scripted
-// scenario through HTTP (sign-ins, guideline acceptances, posts, comments, edits, deletions, follows and mutes,
-// conversations, messages, attachments and read marks), the
-// rebuilt tables equal the live ones row for row.
+// scenario through HTTP (sign-ins, guideline acceptances, posts, comments, edits, deletions, follows and mutes of
+// spaces, people and topics, reactions, answers, pins, reports and their resolutions, conversations, messages,
+// attachments and read marks), the rebuilt tables equal the live ones row for row.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { Browser, signIn } from '../support/browser.js';
@@ -14,6 +14,12 @@ const TABLES: Record<string, string> = {
   comments: 'SELECT id, position, post_id, space_id, classification, author_id, post_author_id, text, html, created_at FROM comments ORDER BY position',
   space_follows: 'SELECT user_id, space_id, muted FROM space_follows ORDER BY user_id, space_id',
   guideline_acceptances: 'SELECT user_id, version, accepted_at FROM guideline_acceptances ORDER BY user_id, version',
+  post_reactions: 'SELECT post_id, user_id, reaction, reacted_at FROM post_reactions ORDER BY post_id, user_id, reaction',
+  post_answers: 'SELECT post_id, comment_id, marked_by, marked_at FROM post_answers ORDER BY post_id',
+  pinned_posts: 'SELECT post_id, space_id, position, pinned_by, pinned_at FROM pinned_posts ORDER BY post_id',
+  post_reports: 'SELECT id, position, post_id, space_id, reporter_id, reason, reported_at, outcome, resolved_by, resolved_at FROM post_reports ORDER BY position',
+  person_follows: 'SELECT user_id, person_id FROM person_follows ORDER BY user_id, person_id',
+  topic_follows: 'SELECT user_id, topic FROM topic_follows ORDER BY user_id, topic',
   conversations: 'SELECT id, position, participants, started_by, title, last_position, created_at FROM conversations ORDER BY position',
   messages: 'SELECT id, position, conversation_id, author_id, participants, text, html, created_at FROM messages ORDER BY position',
   conversation_reads: 'SELECT user_id, conversation_id, read_position FROM conversation_reads ORDER BY user_id, conversation_id',
@@ -53,72 +59,137 @@ describe('events rebuild', function () {
     }
     const random = sequence(42);
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
-    let operations = 0;
+    const moderates: Record<string, string[]> = { clara: ['sales'], paula: ['hr'] };
     const done: [string, string][] = [];
-    const lastPost = new Map<string, string>();
-    const ownPost = new Map<string, string>();
-    const conversationOf = new Map<string, string>();
-    const TOTAL = 300;
-    for (let i = 0; i < TOTAL; i++) {
-      const name = pick(people);
+    const lastPost = new Map<string, string>(); // space → its newest post
+    const ownPost = new Map<string, string>(); // person → their newest post
+    const authorOf = new Map<string, string>(); // post → its author
+    const commented = new Map<string, { postId: string; commentId: string }>(); // author → a comment on one of their posts
+    const pinned = new Map<string, string>(); // post → space
+    const answered = new Set<string>();
+    const reacted = new Set<string>(); // "person <post id>/reactions/<reaction>"
+    const follows = new Set<string>(); // "person people/<id>" or "person topics/<topic>"
+    let openReports: { id: string; postId: string; space: string; by: string }[] = [];
+    /** A post is gone (deleted by its author or removed on a report): nothing may name it any more. */
+    const forget = (postId: string) => {
+      for (const map of [lastPost, ownPost]) for (const [key, id] of map) if (id === postId) map.delete(key);
+      for (const [key, c] of commented) if (c.postId === postId) commented.delete(key);
+      pinned.delete(postId);
+      answered.delete(postId);
+      for (const r of reacted) if (r.includes(postId)) reacted.delete(r);
+      openReports = openReports.filter((r) => r.postId !== postId);
+    };
+    type Operation = [method: string, path: string, body?: unknown];
+    /** The next operation; when a roll's operation is not possible, the next one down the list. */
+    const choose = (i: number, name: string, space: string): Operation => {
+      const roll = random();
+      const target = lastPost.get(space);
+      const own = ownPost.get(name);
+      if (roll < 0.4 || target === undefined) return ['POST', `/api/spaces/${space}/posts`, { text: `Beitrag ${i} von @${pick(people)} zu #thema${i % 7} – äöü` }];
+      if (roll < 0.48) return ['POST', `/api/posts/${target}/comments`, { text: `Antwort ${i}` }];
+      if (roll < 0.53 && own) return random() < 0.6 ? ['PATCH', `/api/posts/${own}`, { text: `Korrigiert ${i}` }] : ['DELETE', `/api/posts/${own}`];
+      const given = [...reacted].filter((r) => r.startsWith(`${name} `));
+      if (roll < 0.6) return given.length > 0 && random() < 0.4 ? ['DELETE', `/api/posts/${pick(given).split(' ')[1]}`] : ['PUT', `/api/posts/${target}/reactions/${pick(['like', 'thanks', 'celebrate', 'insightful'])}`];
+      const question = commented.get(name);
+      if (roll < 0.66 && question) {
+        const { postId, commentId } = question;
+        return answered.has(postId) && random() < 0.5 ? ['DELETE', `/api/posts/${postId}/answer`] : ['PUT', `/api/posts/${postId}/answer`, { commentId }];
+      }
+      if (roll < 0.76) return ['POST', `/api/posts/${target}/reports`, { reason: `Meldung ${i}: bitte prüfen – äöü` }];
+      if (roll < 0.86) {
+        const followed = [...follows].filter((f) => f.startsWith(`${name} `));
+        if (followed.length > 0 && random() < 0.4) return ['DELETE', `/api/${pick(followed).split(' ')[1]}/follow`];
+        return ['PUT', `/api/${random() < 0.5 ? `people/${pick(people.filter((p) => p !== name))}` : `topics/thema${Math.floor(random() * 7)}`}/follow`];
+      }
+      if (roll < 0.92) return ['PUT', `/api/spaces/${space}/follow`];
+      if (roll < 0.95) return ['DELETE', `/api/spaces/${space}/follow`];
+      return [roll < 0.98 ? 'PUT' : 'DELETE', `/api/spaces/${space}/mute`];
+    };
+    /** A moderator's turn in the space they moderate: resolve a report, or pin (at most two pins a space; a third unpins the oldest). */
+    const moderate = (i: number, space: string): Operation => {
+      const report = openReports.find((r) => r.space === space);
+      if (report && random() < 0.6) return ['POST', `/api/reports/${report.id}/resolution`, { outcome: random() < 0.6 ? 'kept' : 'removed' }];
+      const target = lastPost.get(space);
+      if (target === undefined) return ['POST', `/api/spaces/${space}/posts`, { text: `Ankündigung ${i}` }];
+      const pinnedHere = [...pinned].filter(([, s]) => s === space);
+      return pinnedHere.length >= 2 ? ['DELETE', `/api/posts/${pinnedHere[0]![0]}/pin`] : ['PUT', `/api/posts/${target}/pin`];
+    };
+    const conversationOf = new Map<string, string>(); // "a+b" → their conversation
+    let privateOperations = 0;
+    /** Direct messages, files and read marks: every other operation that is not a moderator's. */
+    const converse = async (i: number, name: string, space: string, browser: Browser, csrf: string): Promise<void> => {
+      const other = pick(people.filter((p) => p !== name));
+      const key = [name, other].sort().join('+');
+      const conversation = conversationOf.get(key);
+      const roll = random();
+      const post = (path: string, body?: unknown) => browser.request(`${t.base}${path}`, { method: 'POST', headers: { 'X-CSRF-Token': csrf, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      let res: Response;
+      if (!conversation) {
+        res = await post('/api/conversations', { participants: [other] });
+        conversationOf.set(key, ((await res.clone().json()) as { id: string }).id);
+      } else if (roll < 0.5) {
+        res = await post(`/api/conversations/${conversation}/messages`, { text: `Nachricht ${i} an @${other}` });
+      } else if (roll < 0.65) {
+        const form = new FormData();
+        form.append('file', new Blob([`Datei ${i}\n`]), `datei-${i}.txt`);
+        const inConversation = random() < 0.5;
+        const uploaded = await browser.request(`${t.base}/api/attachments?${inConversation ? `conversationId=${conversation}` : `spaceId=${space}`}`, { method: 'POST', headers: { 'X-CSRF-Token': csrf }, body: form });
+        expect(uploaded.status, 'upload').to.equal(201);
+        const file = (await uploaded.json()) as { id: string };
+        res = await post(inConversation ? `/api/conversations/${conversation}/messages` : `/api/spaces/${space}/posts`, { text: `Anbei ${i}`, attachments: [file.id] });
+      } else if (roll < 0.85) {
+        res = await post(`/api/conversations/${conversation}/read`);
+      } else {
+        res = await post('/api/notifications/read');
+      }
+      expect(res.status, res.url).to.be.oneOf([200, 201]);
+      privateOperations++;
+    };
+    const OPERATIONS = 400;
+    for (let i = 0; i < OPERATIONS; i++) {
+      // Every tenth operation is a moderator's, taking turns: clara in sales, paula in hr.
+      const moderator = i % 10 === 5 ? (i % 20 === 5 ? 'clara' : 'paula') : undefined;
+      const name = moderator ?? pick(people);
       const { browser, csrf } = sessions.get(name)!;
-      const space = pick(spacesOf[name]!);
-      if (i % 2 === 1) {
-        // Every other step: messages, files and read marks.
-        const other = pick(people.filter((p) => p !== name));
-        const key = [name, other].sort().join('+');
-        const conversation = conversationOf.get(key);
-        const roll2 = random();
-        let res: Response;
-        if (!conversation) {
-          res = await browser.request(`${t.base}/api/conversations`, { method: 'POST', headers: { 'X-CSRF-Token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ participants: [other] }) });
-          conversationOf.set(key, ((await res.clone().json()) as { id: string }).id);
-        } else if (roll2 < 0.5) {
-          res = await browser.request(`${t.base}/api/conversations/${conversation}/messages`, { method: 'POST', headers: { 'X-CSRF-Token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ text: `Nachricht ${i} an ${other}` }) });
-        } else if (roll2 < 0.65) {
-          const form = new FormData();
-          form.append('file', new Blob([`Datei ${i}\n`]), `datei-${i}.txt`);
-          const uploaded = await browser.request(`${t.base}/api/attachments?${random() < 0.5 ? `conversationId=${conversation}` : `spaceId=${space}`}`, { method: 'POST', headers: { 'X-CSRF-Token': csrf }, body: form });
-          expect(uploaded.status, 'upload').to.equal(201);
-          const file = (await uploaded.json()) as { id: string };
-          const target = uploaded.url.includes('conversationId') ? `/api/conversations/${conversation}/messages` : `/api/spaces/${space}/posts`;
-          res = await browser.request(`${t.base}${target}`, { method: 'POST', headers: { 'X-CSRF-Token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ text: `Anbei ${i}`, attachments: [file.id] }) });
-        } else if (roll2 < 0.85) {
-          res = await browser.request(`${t.base}/api/conversations/${conversation}/read`, { method: 'POST', headers: { 'X-CSRF-Token': csrf } });
-        } else {
-          res = await browser.request(`${t.base}/api/notifications/read`, { method: 'POST', headers: { 'X-CSRF-Token': csrf } });
-        }
-        expect(res.status, res.url).to.be.oneOf([200, 201]);
-        operations++;
+      const space = moderator ? moderates[moderator]![0]! : pick(spacesOf[name]!);
+      if (!moderator && i % 2 === 1) {
+        await converse(i, name, space, browser, csrf);
         continue;
       }
-      const roll = random();
-      const [method, path, body] =
-        roll < 0.55 || lastPost.get(space) === undefined
-          ? ['POST', `/api/spaces/${space}/posts`, JSON.stringify({ text: `Beitrag ${i} von @${pick(people)} zu #thema${i % 7} – äöü` })]
-          : roll < 0.65
-            ? ['POST', `/api/posts/${lastPost.get(space)}/comments`, JSON.stringify({ text: `Antwort ${i}` })]
-          : roll < 0.7 && ownPost.get(name)
-            ? (random() < 0.6 ? ['PATCH', `/api/posts/${ownPost.get(name)}`, JSON.stringify({ text: `Korrigiert ${i}` })] : ['DELETE', `/api/posts/${ownPost.get(name)}`, undefined])
-          : roll < 0.8
-            ? ['PUT', `/api/spaces/${space}/follow`, undefined]
-            : roll < 0.87
-              ? ['DELETE', `/api/spaces/${space}/follow`, undefined]
-              : roll < 0.95
-                ? ['PUT', `/api/spaces/${space}/mute`, undefined]
-                : ['DELETE', `/api/spaces/${space}/mute`, undefined];
-      const res = await browser.request(`${t.base}${path}`, { method, headers: { 'X-CSRF-Token': csrf, ...(body ? { 'content-type': 'application/json' } : {}) }, body });
+      const [method, path, body] = moderator ? moderate(i, space) : choose(i, name, space);
+      const res = await browser.request(`${t.base}${path}`, { method, headers: { 'X-CSRF-Token': csrf, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
       expect(res.status, `${method} ${path}`).to.be.oneOf([200, 201, 204]);
+      const answer = res.status === 204 ? undefined : ((await res.json()) as { id: string });
+      const postId = /^\/api\/posts\/([0-9a-f-]{36})/.exec(path)?.[1];
       if (path.endsWith('/posts')) {
-        const { id } = (await res.json()) as { id: string };
-        lastPost.set(space, id);
-        ownPost.set(name, id);
+        lastPost.set(space, answer!.id);
+        ownPost.set(name, answer!.id);
+        authorOf.set(answer!.id, name);
+      } else if (path.endsWith('/comments')) {
+        commented.set(authorOf.get(postId!)!, { postId: postId!, commentId: answer!.id });
+      } else if (path.includes('/reactions/')) {
+        const reaction = `${name} ${path.slice('/api/posts/'.length)}`;
+        if (method === 'PUT') reacted.add(reaction);
+        else reacted.delete(reaction);
+      } else if (path.endsWith('/follow') && !path.startsWith('/api/spaces/')) {
+        const followed = `${name} ${path.slice('/api/'.length, -'/follow'.length)}`;
+        if (method === 'PUT') follows.add(followed);
+        else follows.delete(followed);
+      } else if (path.endsWith('/answer')) {
+        if (method === 'PUT') answered.add(postId!);
+        else answered.delete(postId!);
+      } else if (path.endsWith('/pin')) {
+        if (method === 'PUT') pinned.set(postId!, space);
+        else pinned.delete(postId!);
+      } else if (method === 'DELETE' && path === `/api/posts/${postId}`) {
+        forget(postId!);
+      } else if (path.endsWith('/reports') && res.status === 201) {
+        openReports.push({ id: answer!.id, postId: postId!, space, by: name });
+      } else if (path.endsWith('/resolution')) {
+        const resolved = openReports.find((r) => path.includes(r.id))!;
+        openReports = openReports.filter((r) => r !== resolved);
+        if ((body as { outcome: string }).outcome === 'removed') forget(resolved.postId);
       }
-      if (method === 'DELETE' && path.startsWith('/api/posts/')) {
-        ownPost.delete(name);
-        for (const [s2, id] of lastPost) if (path.endsWith(id)) lastPost.delete(s2);
-      }
-      operations++;
       done.push([method, path]);
       if (i % 50 === 0) {
         // Signing in again: a new session, so a new CSRF token.
@@ -127,19 +198,50 @@ describe('events rebuild', function () {
         sessions.set(name, { browser, csrf: me.csrfToken });
       }
     }
-    expect(operations).to.equal(TOTAL);
+    expect(done.length + privateOperations).to.equal(OPERATIONS);
     const live = await snapshot(t.world.runtime.db.knex);
     expect(live.posts!.length).to.be.greaterThan(50);
-    const kinds = new Set(done.map(([m, p]) => `${m} ${p.replace(/[0-9a-f-]{36}/, '{id}').replace(/\/spaces\/[^/]+/, '/spaces/{s}')}`));
-    expect([...kinds].sort()).to.include.members(['PATCH /api/posts/{id}', 'DELETE /api/posts/{id}', 'POST /api/posts/{id}/comments', 'POST /api/spaces/{s}/posts']);
+    const kinds = new Set(
+      done.map(
+        ([m, p]) =>
+          `${m} ${p
+            .replace(/[0-9a-f-]{36}/g, '{id}')
+            .replace(/\/spaces\/[^/]+/, '/spaces/{s}')
+            .replace(/\/reactions\/\w+/, '/reactions/{r}')
+            .replace(/\/people\/\w+/, '/people/{p}')
+            .replace(/\/topics\/\w+/, '/topics/{t}')}`,
+      ),
+    );
+    expect([...kinds].sort()).to.include.members([
+      'PATCH /api/posts/{id}',
+      'DELETE /api/posts/{id}',
+      'POST /api/posts/{id}/comments',
+      'POST /api/spaces/{s}/posts',
+      'PUT /api/posts/{id}/reactions/{r}',
+      'DELETE /api/posts/{id}/reactions/{r}',
+      'PUT /api/posts/{id}/answer',
+      'DELETE /api/posts/{id}/answer',
+      'PUT /api/posts/{id}/pin',
+      'DELETE /api/posts/{id}/pin',
+      'POST /api/posts/{id}/reports',
+      'POST /api/reports/{id}/resolution',
+      'PUT /api/people/{p}/follow',
+      'DELETE /api/people/{p}/follow',
+      'PUT /api/topics/{t}/follow',
+      'DELETE /api/topics/{t}/follow',
+    ]);
     expect(live.space_follows!.length).to.be.greaterThan(0);
     expect(live.comments!.length).to.be.greaterThan(10);
-    for (const table of ['conversations', 'messages', 'conversation_reads', 'attachments', 'notifications', 'notification_reads']) expect(live[table]!.length, table).to.be.greaterThan(0);
+    for (const table of ['post_reactions', 'post_answers', 'pinned_posts', 'post_reports', 'person_follows', 'topic_follows', 'conversations', 'messages', 'conversation_reads', 'attachments', 'notifications', 'notification_reads']) {
+      expect(live[table]!.length, table).to.be.greaterThan(0);
+    }
+    const types = new Set((await t.world.runtime.store.readAll(0, 10_000)).map((e) => e.type));
+    expect([...types]).to.include.members(['ReactionRemoved', 'AnswerUnmarked', 'PostUnpinned', 'ReportResolved', 'PersonUnfollowed', 'TopicUnfollowed', 'PostDeleted']);
     await t.stop();
 
     const result = await runCli(['events', 'rebuild'], t.world.env);
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout).to.match(/^rebuilt users, posts, comments, space_follows, guideline_acceptances, conversations, attachments, notifications from \d+ events in \d+ ms\n$/);
+    expect(result.stdout).to.match(/^rebuilt users, posts, comments, space_follows, guideline_acceptances, conversations, attachments, notifications, post_reactions, post_answers, pinned_posts, post_reports, person_follows, topic_follows from \d+ events in \d+ ms\n$/);
 
     const runtime = await t.world.start();
     try {
