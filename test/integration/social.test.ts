@@ -3,20 +3,8 @@
 // checked on both sides of the policy (allowed, refused with the reason, hidden as 404), for
 // the events it writes, and for bad input being refused with nothing appended.
 import { expect } from 'chai';
-import { Browser, signIn } from '../support/browser.js';
+import { call as apiCall, person, type Answer, type Person } from '../support/api.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
-
-interface Person {
-  readonly browser: Browser;
-  readonly csrf: string;
-}
-
-async function person(t: TestServer, username: string): Promise<Person> {
-  const browser = new Browser();
-  await signIn(browser, t.base, username);
-  const me = (await (await browser.request(`${t.base}/api/me`)).json()) as { csrfToken: string };
-  return { browser, csrf: me.csrfToken };
-}
 
 interface PostBody {
   id: string;
@@ -43,14 +31,8 @@ interface Body extends PostBody {
   items: (PostBody & { isAnswer: boolean; kind: string; name: string | null; post: PostBody; reason: string; reportedBy: { id: string; name: string } })[];
 }
 
-async function call(t: TestServer, who: Person, method: string, path: string, body?: unknown): Promise<{ status: number; body: Body; headers: Headers }> {
-  const res = await who.browser.request(`${t.base}${path}`, {
-    method,
-    headers: { 'X-CSRF-Token': who.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as Body, headers: res.headers };
+function call(t: TestServer, who: Person, method: string, path: string, body?: unknown): Promise<Answer<Body>> {
+  return apiCall<Body>(t, who, method, path, body);
 }
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
