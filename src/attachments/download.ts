@@ -13,10 +13,10 @@ import { decidingPolicy, type Caller, type CommandDeps } from '../posts/commands
 import { postById } from '../posts/post-queries.js';
 import { attachmentRow, type AttachmentRow } from './attachment-queries.js';
 import { attachmentStream, chunkLabel } from './upload.js';
+import { isUuid } from '../posts/record.js';
 
 /** Chunks read per query: two 256 KiB boxes, so a slow download holds little memory. */
 const BATCH = 2;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface Download {
   readonly name: string;
@@ -44,7 +44,7 @@ async function readable(knex: Knex, ability: AppAbility, userId: string, row: At
 /** Opens a file for its reader; `record: false` (a HEAD request) sends no bytes and appends no event. */
 export async function openDownload(deps: CommandDeps, caller: Caller, attachmentId: string, options: { record: boolean } = { record: true }): Promise<Download> {
   const { policy, ability } = decidingPolicy(deps, caller);
-  const row = UUID.test(attachmentId) ? await attachmentRow(deps.knex, attachmentId) : undefined;
+  const row = isUuid(attachmentId) ? await attachmentRow(deps.knex, attachmentId) : undefined;
   if (!row || !(await readable(deps.knex, ability, caller.principal.id, row))) throw new NotFoundError();
   const open = await deps.store.openerFor(attachmentStream(row.id));
   if (!open) throw new NotFoundError(); // shredded by retention

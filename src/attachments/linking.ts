@@ -3,13 +3,13 @@
 // appended, so a post never names a file its readers could not open.
 import type { Knex } from 'knex';
 import { ValidationError } from '../errors.js';
+import { isUuid } from '../posts/record.js';
 
 export const MAX_ATTACHMENTS = 10;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export async function linkableAttachments(knex: Knex, value: unknown, senderId: string, place: { spaceId: string } | { conversationId: string }, what: string): Promise<string[]> {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || value.length > MAX_ATTACHMENTS || !value.every((v): v is string => typeof v === 'string' && UUID.test(v))) {
+  if (!Array.isArray(value) || value.length > MAX_ATTACHMENTS || !value.every((v): v is string => isUuid(v))) {
     throw new ValidationError(`${what}: "attachments" must be a list of at most ${MAX_ATTACHMENTS} attachment ids from POST /api/attachments`);
   }
   const ids = [...new Set(value)];

@@ -9,6 +9,7 @@ import { userStream } from '../identity/user-directory.js';
 import { asSubject } from '../policy/compile.js';
 import { contentBody, decidingPolicy, reasonFor, requireGuideline, type Caller, type CommandDeps } from '../posts/commands.js';
 import { conversationById, directConversationBetween, messageById, type ConversationView, type MessageView } from './conversation-queries.js';
+import { record } from '../posts/record.js';
 
 /** "A few named people": beyond this, a space is the right place. */
 export const MAX_PARTICIPANTS = 20;
@@ -47,12 +48,8 @@ export async function startConversation(deps: CommandDeps, caller: Caller, body:
   const conversationId = crypto.randomUUID();
   const subject = asSubject('DirectMessage', { conversationId, authorId: me, participants });
   if (!ability.can('create', subject as never)) throw new ForbiddenError(reasonFor(ability, 'create', subject, 'You may not start conversations.'));
-  const result = await deps.store.append(
-    conversationStream(conversationId),
-    [{ type: 'ConversationStarted', data: { conversationId, participants, startedBy: me }, ...(title === undefined ? {} : { personal: { title } }) }],
-    { expectedVersion: 0, actor: me, correlationId: caller.correlationId, policyVersion: policy.version },
-  );
-  await deps.projector.waitFor(result.events[0]!.position);
+  const started = { type: 'ConversationStarted', data: { conversationId, participants, startedBy: me }, ...(title === undefined ? {} : { personal: { title } }) };
+  await record(deps, caller, policy, conversationStream(conversationId), [started], 0);
   return { conversation: await conversationById(deps.knex, ability, me, conversationId), created: true };
 }
 
@@ -68,13 +65,7 @@ export async function sendMessage(deps: CommandDeps, caller: Caller, conversatio
   const attachments = await linkableAttachments(deps.knex, fields.attachments, me, { conversationId: conversation.id }, 'message');
   const messageId = crypto.randomUUID();
   const data = { conversationId: conversation.id, messageId, authorId: me, participants, ...(attachments.length > 0 ? { attachments } : {}) };
-  const result = await deps.store.append(conversationStream(conversation.id), [{ type: 'MessageSent', data, personal: { text } }], {
-    expectedVersion: 'any',
-    actor: me,
-    correlationId: caller.correlationId,
-    policyVersion: policy.version,
-  });
-  await deps.projector.waitFor(result.events[0]!.position);
+  await record(deps, caller, policy, conversationStream(conversation.id), [{ type: 'MessageSent', data, personal: { text } }]);
   return messageById(deps.knex, ability, messageId);
 }
 
@@ -83,13 +74,7 @@ export async function deleteMessage(deps: CommandDeps, caller: Caller, conversat
   const message = await messageById(deps.knex, ability, messageId);
   if (message.conversationId !== conversationId) throw new NotFoundError();
   if (!message.may.delete) throw new ForbiddenError('Only the author may delete a message.');
-  const result = await deps.store.append(conversationStream(conversationId), [{ type: 'MessageDeleted', data: { conversationId, messageId } }], {
-    expectedVersion: 'any',
-    actor: caller.principal.id,
-    correlationId: caller.correlationId,
-    policyVersion: policy.version,
-  });
-  await deps.projector.waitFor(result.events[0]!.position);
+  await record(deps, caller, policy, conversationStream(conversationId), [{ type: 'MessageDeleted', data: { conversationId, messageId } }]);
 }
 
 /** Marks a conversation read up to its newest message (an event: who read what is on record). */
@@ -98,12 +83,6 @@ export async function markConversationRead(deps: CommandDeps, caller: Caller, co
   const me = caller.principal.id;
   const conversation = await conversationById(deps.knex, ability, me, conversationId);
   if (conversation.unread === 0) return conversation;
-  const result = await deps.store.append(userStream(me), [{ type: 'ConversationRead', data: { userId: me, conversationId: conversation.id, position: conversation.lastPosition } }], {
-    expectedVersion: 'any',
-    actor: me,
-    correlationId: caller.correlationId,
-    policyVersion: policy.version,
-  });
-  await deps.projector.waitFor(result.events[0]!.position);
+  await record(deps, caller, policy, userStream(me), [{ type: 'ConversationRead', data: { userId: me, conversationId: conversation.id, position: conversation.lastPosition } }]);
   return conversationById(deps.knex, ability, me, conversation.id);
 }

@@ -8,6 +8,7 @@ import { asSubject, type AppAbility } from '../policy/compile.js';
 import { wherePermitted, type ColumnMap } from '../policy/sql-filter.js';
 import { attachmentsOf, type AttachmentView } from '../attachments/attachment-queries.js';
 import type { Page } from '../posts/post-queries.js';
+import { isUuid } from '../posts/record.js';
 
 export const MESSAGE_COLUMNS: ColumnMap = {
   conversationId: { column: 'messages.conversation_id', kind: 'text' },
@@ -22,7 +23,6 @@ export const CONVERSATION_COLUMNS: ColumnMap = {
   participants: { column: 'conversations.participants', kind: 'list' },
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface Person {
   readonly id: string;
@@ -115,7 +115,7 @@ export async function conversationsOf(knex: Knex, ability: AppAbility, userId: s
 }
 
 export async function conversationById(knex: Knex, ability: AppAbility, userId: string, conversationId: string): Promise<ConversationView> {
-  if (!UUID.test(conversationId)) throw new NotFoundError();
+  if (!isUuid(conversationId)) throw new NotFoundError();
   const row = (await selectConversations(knex, ability, userId).where('conversations.id', conversationId).first()) as ConversationRow | undefined;
   if (!row) throw new NotFoundError();
   return (await presentConversations(knex, [row]))[0]!;
@@ -165,7 +165,7 @@ export async function messagesOf(knex: Knex, ability: AppAbility, conversationId
 }
 
 export async function messageById(knex: Knex, ability: AppAbility, messageId: string): Promise<MessageView> {
-  if (!UUID.test(messageId)) throw new NotFoundError();
+  if (!isUuid(messageId)) throw new NotFoundError();
   const row = (await selectMessages(knex, ability).where('messages.id', messageId).first()) as MessageRow | undefined;
   if (!row) throw new NotFoundError();
   return (await presentMessages(knex, ability, [row]))[0]!;

@@ -12,6 +12,7 @@ import { permittedCondition } from '../policy/sql-filter.js';
 import { COMMENT_COLUMNS } from '../posts/comment-queries.js';
 import { decidingPolicy, type Caller, type CommandDeps } from '../posts/commands.js';
 import { POST_COLUMNS, type Page } from '../posts/post-queries.js';
+import { record } from '../posts/record.js';
 
 export type NotificationKind = 'mention' | 'reply' | 'message';
 
@@ -186,13 +187,7 @@ export async function markNotificationsRead(deps: CommandDeps, caller: Caller, u
   const me = caller.principal.id;
   const newest = upTo ?? (await notificationsOf(deps.knex, ability, me, { limit: 1 })).items[0]?.position ?? 0;
   if (newest > (await readMark(deps.knex, me))) {
-    const result = await deps.store.append(userStream(me), [{ type: 'NotificationsRead', data: { userId: me, position: newest } }], {
-      expectedVersion: 'any',
-      actor: me,
-      correlationId: caller.correlationId,
-      policyVersion: policy.version,
-    });
-    await deps.projector.waitFor(result.events[0]!.position);
+    await record(deps, caller, policy, userStream(me), [{ type: 'NotificationsRead', data: { userId: me, position: newest } }]);
   }
   return unreadCounts(deps.knex, ability, me);
 }

@@ -15,6 +15,7 @@ import { linkableAttachments } from '../attachments/linking.js';
 import { checkedText, namesIn } from './post-text.js';
 import { commentById, type CommentView } from './comment-queries.js';
 import { postById, type PostView } from './post-queries.js';
+import { record } from './record.js';
 
 export interface Caller {
   readonly principal: Principal;
@@ -65,13 +66,7 @@ export async function createPost(deps: CommandDeps, caller: Caller, spaceId: str
   const attachments = await linkableAttachments(deps.knex, extra.attachments, caller.principal.id, { spaceId: space.id }, 'post');
   const postId = crypto.randomUUID();
   const data = { postId, ...fields, ...(attachments.length > 0 ? { attachments } : {}) };
-  const result = await deps.store.append(`post:${postId}`, [{ type: 'PostCreated', data, personal: { text } }], {
-    expectedVersion: 0,
-    actor: caller.principal.id,
-    correlationId: caller.correlationId,
-    policyVersion: policy.version,
-  });
-  await deps.projector.waitFor(result.events[0]!.position);
+  await record(deps, caller, policy, `post:${postId}`, [{ type: 'PostCreated', data, personal: { text } }], 0);
   return postById(deps.knex, ability, caller.principal.id, postId);
 }
 
@@ -102,13 +97,7 @@ export async function createComment(deps: CommandDeps, caller: Caller, postId: s
   if (!ability.can('create', subject as never)) throw new ForbiddenError(reasonFor(ability, 'create', subject, `You may read this post but not comment on it.`));
   await requireGuideline(deps, policy, caller.principal.id);
   const commentId = crypto.randomUUID();
-  const result = await deps.store.append(`post:${post.id}`, [{ type: 'CommentCreated', data: { commentId, postId: post.id, ...fields }, personal: { text } }], {
-    expectedVersion: 'any',
-    actor: caller.principal.id,
-    correlationId: caller.correlationId,
-    policyVersion: policy.version,
-  });
-  await deps.projector.waitFor(result.events[0]!.position);
+  await record(deps, caller, policy, `post:${post.id}`, [{ type: 'CommentCreated', data: { commentId, postId: post.id, ...fields }, personal: { text } }]);
   const comment = await commentById(deps.knex, ability, commentId);
   if (!comment) throw new NotFoundError(); // the post was deleted meanwhile
   return comment;
@@ -142,25 +131,13 @@ export async function editPost(deps: CommandDeps, caller: Caller, postId: string
   const edited = asSubject('Post', { spaceId: post.spaceId, classification: post.classification, authorId: caller.principal.id, mentions, topics });
   if (!ability.can('create', edited as never)) throw new ForbiddenError(reasonFor(ability, 'create', edited, `You may no longer post in space ${post.spaceId}.`));
   await requireGuideline(deps, policy, caller.principal.id);
-  const result = await deps.store.append(`post:${post.id}`, [{ type: 'PostEdited', data: { postId: post.id, mentions, topics }, personal: { text } }], {
-    expectedVersion: 'any',
-    actor: caller.principal.id,
-    correlationId: caller.correlationId,
-    policyVersion: policy.version,
-  });
-  await deps.projector.waitFor(result.events[0]!.position);
+  await record(deps, caller, policy, `post:${post.id}`, [{ type: 'PostEdited', data: { postId: post.id, mentions, topics }, personal: { text } }]);
   return postById(deps.knex, ability, caller.principal.id, post.id);
 }
 
 export async function deletePost(deps: CommandDeps, caller: Caller, postId: string): Promise<void> {
   const { post, policy } = await postFor(deps, caller, postId, 'delete');
-  const result = await deps.store.append(`post:${post.id}`, [{ type: 'PostDeleted', data: { postId: post.id, spaceId: post.spaceId } }], {
-    expectedVersion: 'any',
-    actor: caller.principal.id,
-    correlationId: caller.correlationId,
-    policyVersion: policy.version,
-  });
-  await deps.projector.waitFor(result.events[0]!.position);
+  await record(deps, caller, policy, `post:${post.id}`, [{ type: 'PostDeleted', data: { postId: post.id, spaceId: post.spaceId } }]);
 }
 
 /** Every version of a post's text, oldest first, from its events (for those who may see it). */
@@ -190,14 +167,8 @@ export async function acceptGuideline(deps: CommandDeps, caller: Caller, body: u
   if (version !== guideline.version) throw new ValidationError(`guideline: "version" must be the current version, "${guideline.version}" (read it first: GET /api/guideline)`);
   const existing = await deps.knex<{ user_id: string; version: string; accepted_at: Date | string }>('guideline_acceptances').where({ user_id: caller.principal.id, version }).first();
   if (existing) return { version, acceptedAt: new Date(existing.accepted_at).toISOString() };
-  const result = await deps.store.append(userStream(caller.principal.id), [{ type: 'GuidelineAccepted', data: { userId: caller.principal.id, version } }], {
-    expectedVersion: 'any',
-    actor: caller.principal.id,
-    correlationId: caller.correlationId,
-    policyVersion: policy.version,
-  });
-  await deps.projector.waitFor(result.events[0]!.position);
-  return { version, acceptedAt: result.events[0]!.occurredAt.toISOString() };
+  const [accepted] = await record(deps, caller, policy, userStream(caller.principal.id), [{ type: 'GuidelineAccepted', data: { userId: caller.principal.id, version } }]);
+  return { version, acceptedAt: accepted!.occurredAt.toISOString() };
 }
 
 export async function setFollow(deps: CommandDeps, caller: Caller, spaceId: string, change: 'follow' | 'unfollow' | 'mute' | 'unmute'): Promise<void> {
@@ -207,11 +178,5 @@ export async function setFollow(deps: CommandDeps, caller: Caller, spaceId: stri
     throw new ForbiddenError(`You may read space ${space.id} but not follow it.`);
   }
   const type = { follow: 'SpaceFollowed', unfollow: 'SpaceUnfollowed', mute: 'SpaceMuted', unmute: 'SpaceUnmuted' }[change];
-  const result = await deps.store.append(userStream(caller.principal.id), [{ type, data: { userId: caller.principal.id, spaceId: space.id } }], {
-    expectedVersion: 'any',
-    actor: caller.principal.id,
-    correlationId: caller.correlationId,
-    policyVersion: policy.version,
-  });
-  await deps.projector.waitFor(result.events[0]!.position);
+  await record(deps, caller, policy, userStream(caller.principal.id), [{ type, data: { userId: caller.principal.id, spaceId: space.id } }]);
 }

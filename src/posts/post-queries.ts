@@ -7,6 +7,7 @@ import { NotFoundError } from '../errors.js';
 import { asSubject, type AppAbility } from '../policy/compile.js';
 import { wherePermitted, type ColumnMap } from '../policy/sql-filter.js';
 import { postSocialOf, withPostSocial, type PostSocial, type PostSocialRow } from './post-social.js';
+import { isUuid } from './record.js';
 
 export const POST_COLUMNS: ColumnMap = {
   spaceId: { column: 'posts.space_id', kind: 'text' },
@@ -138,7 +139,7 @@ export async function searchPosts(knex: Knex, ability: AppAbility, viewerId: str
 
 /** One post, or NotFoundError whether it is missing or hidden from this person. */
 export async function postById(knex: Knex, ability: AppAbility, viewerId: string, postId: string): Promise<PostView> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(postId)) throw new NotFoundError();
+  if (!isUuid(postId)) throw new NotFoundError();
   const row = (await selectPosts(knex, ability, viewerId).where('posts.id', postId).first()) as PostRow | undefined;
   if (!row) throw new NotFoundError();
   return (await presentPosts(knex, [row], ability))[0]!;

@@ -1,13 +1,13 @@
-// How the social commands record a decision: append the events to one stream with who asked,
+// How commands record a decision: append the events to one stream with who asked,
 // the request id and the policy version that allowed it, then wait until the read models have
 // them, so the caller reads its own write.
 import type { CompiledPolicy } from '../policy/compile.js';
-import type { NewEvent, RecordedEvent } from '../events/types.js';
+import type { ExpectedVersion, NewEvent, RecordedEvent } from '../events/types.js';
 import type { Caller, CommandDeps } from './commands.js';
 
-export async function record(deps: CommandDeps, caller: Caller, policy: CompiledPolicy, streamId: string, events: readonly NewEvent[]): Promise<readonly RecordedEvent[]> {
+export async function record(deps: CommandDeps, caller: Caller, policy: CompiledPolicy, streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion = 'any'): Promise<readonly RecordedEvent[]> {
   const result = await deps.store.append(streamId, events, {
-    expectedVersion: 'any',
+    expectedVersion,
     actor: caller.principal.id,
     correlationId: caller.correlationId,
     policyVersion: policy.version,
