@@ -30,12 +30,16 @@ export interface Projection {
 }
 
 const WAIT_MS = 10_000;
+/** Events a projection may fall behind in its stored position while reading none of them. */
+const IDLE_ADVANCE = 10_000;
 /** After a failed batch (database away, a bug in a projection), try it again this much later. */
 const RETRY_MS = 1_000;
 
 export class Projector {
   private subscription: Subscription | undefined;
   private position = 0;
+  /** Where each projection's row was last written by this process (or read at start). */
+  private readonly stored = new Map<string, number>();
   private failingSince: Date | undefined;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
 
@@ -51,6 +55,7 @@ export class Projector {
     for (const p of projections) await knex.raw('INSERT INTO projection_positions (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING', [p.name]);
     const rows = await knex<{ name: string; position: string | number }>('projection_positions').whereIn('name', projections.map((p) => p.name));
     projector.position = rows.length === 0 ? (await store.head()).position : Math.min(...rows.map((r) => Number(r.position)));
+    for (const r of rows) projector.stored.set(r.name, Number(r.position));
     projector.subscription = store.subscribe(projector.position, (events) => projector.applyBatch(events), { retryMs: RETRY_MS });
     projector.subscription.done.catch((err: unknown) => logger.error({ err }, 'the projector stopped following the events'));
     return projector;
@@ -81,7 +86,15 @@ export class Projector {
   private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
     const last = events[events.length - 1]!.position;
     try {
-      for (const projection of this.projections) await applyTo(this.knex, this.store, projection, events);
+      for (const projection of this.projections) {
+        if (await applyTo(this.knex, this.store, projection, events)) this.stored.set(projection.name, last);
+        else if (last - (this.stored.get(projection.name) ?? 0) >= IDLE_ADVANCE) {
+          // A projection that reads none of a long run of events records that it is past them,
+          // so a restart does not offer it the whole run again. Never backwards.
+          await this.knex.raw('UPDATE projection_positions SET position = GREATEST(position, ?) WHERE name = ?', [last, projection.name]);
+          this.stored.set(projection.name, last);
+        }
+      }
     } catch (err) {
       this.failingSince ??= new Date();
       throw err; // the subscription retries the batch
@@ -99,7 +112,7 @@ export class Projector {
 }
 
 /** Applies a batch to one projection, once: events at or before its recorded position are skipped. */
-async function applyTo(knex: Knex, store: EventStore, projection: Projection, events: readonly RecordedEvent[]): Promise<void> {
+async function applyTo(knex: Knex, store: EventStore, projection: Projection, events: readonly RecordedEvent[]): Promise<boolean> {
   const last = events[events.length - 1]!.position;
   const opened: ProjectedEvent[] = [];
   for (const event of events) {
@@ -111,6 +124,9 @@ async function applyTo(knex: Knex, store: EventStore, projection: Projection, ev
     }
     opened.push({ event, personal });
   }
+  // Nothing it reads: no transaction. Its stored position may then trail the others; that only
+  // means a restart offers it events it skips (the row lock below keeps every apply exactly-once).
+  if (opened.length === 0) return false;
   await knex.transaction(async (trx) => {
     const row = (await trx.raw<{ rows: { position: string | number }[] }>('SELECT position FROM projection_positions WHERE name = ? FOR UPDATE', [projection.name])).rows[0];
     const done = Number(row?.position ?? 0);
@@ -119,6 +135,7 @@ async function applyTo(knex: Knex, store: EventStore, projection: Projection, ev
     if (fresh.length > 0) await projection.apply(trx, fresh);
     await trx('projection_positions').where({ name: projection.name }).update({ position: last });
   });
+  return true;
 }
 
 /**
@@ -136,7 +153,11 @@ export async function rebuildReadModels(knex: Knex, store: EventStore, projectio
   let count = 0;
   for (;;) {
     const events = await store.readAll(position, batchSize);
-    if (events.length === 0) return { events: count };
+    if (events.length === 0) {
+      // Every projection has seen the whole history, also those that read none of it.
+      if (position > 0) await knex('projection_positions').whereIn('name', projections.map((p) => p.name)).update({ position });
+      return { events: count };
+    }
     for (const projection of projections) await applyTo(knex, store, projection, events);
     position = events[events.length - 1]!.position;
     count += events.length;

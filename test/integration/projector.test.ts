@@ -44,3 +44,39 @@ describe('projector', function () {
     }
   });
 });
+
+describe('projector positions', function () {
+  it('writes no transaction for a projection a batch has nothing for, yet records progress past a long idle run', async function () {
+    const world = await createWorld();
+    const runtime = await world.start();
+    const seen: number[] = [];
+    const rare: Projection = {
+      name: 'rare_test',
+      types: new Set(['Rare']),
+      apply(_trx, events) {
+        seen.push(...events.map((e) => e.event.position));
+        return Promise.resolve();
+      },
+      clear: () => Promise.resolve(),
+    };
+    const positionOf = async () => Number(((await runtime.db.knex('projection_positions').where({ name: 'rare_test' }).first()) as { position: string | number }).position);
+    const projector = await Projector.start(runtime.db.knex, runtime.store, [rare], runtime.logger);
+    try {
+      const few = await runtime.store.append('noise', Array.from({ length: 10 }, () => ({ type: 'Common', data: {} })), { expectedVersion: 'any', actor: 'u' });
+      await projector.waitFor(few.events.at(-1)!.position);
+      const before = await positionOf();
+      expect(before, 'no write for a short run it does not read').to.be.below(few.events.at(-1)!.position);
+      let last = 0;
+      for (let i = 0; i < 11; i++) last = (await runtime.store.append('noise', Array.from({ length: 1_000 }, () => ({ type: 'Common', data: {} })), { expectedVersion: 'any', actor: 'u' })).events.at(-1)!.position;
+      await projector.waitFor(last);
+      expect(await positionOf(), 'recorded once it fell 10,000 events behind').to.be.within(last - 10_000, last);
+      const rareOne = await runtime.store.append('rare', [{ type: 'Rare', data: {} }], { expectedVersion: 'any', actor: 'u' });
+      await projector.waitFor(rareOne.events[0]!.position);
+      expect(seen).to.deep.equal([rareOne.events[0]!.position]);
+      expect(await positionOf()).to.equal(rareOne.events[0]!.position);
+    } finally {
+      await projector.stop();
+      await world.stop();
+    }
+  });
+});
