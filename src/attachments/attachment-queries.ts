@@ -68,6 +68,7 @@ export async function attachmentRow(knex: Knex | Knex.Transaction, id: string): 
 export const attachmentsProjection: Projection = {
   name: 'attachments',
   types: new Set(['AttachmentUploaded', 'AttachmentDiscarded', 'PostCreated', 'MessageSent']),
+  accepts: (e) => (e.type !== 'PostCreated' && e.type !== 'MessageSent') || (Array.isArray(e.data.attachments) && e.data.attachments.length > 0),
   personalTypes: new Set(['AttachmentUploaded']),
   async apply(trx, events) {
     for (const { event: e, personal } of events) {

@@ -22,6 +22,8 @@ export interface Projection {
   readonly name: string;
   /** The event types it reads; the others only move its position. */
   readonly types: ReadonlySet<string>;
+  /** Narrows `types` by an event's facts (a post with no attachments is none of theirs), so such events cost it no transaction. */
+  readonly accepts?: (event: RecordedEvent) => boolean;
   /** Types whose personal content it needs opened. */
   readonly personalTypes?: ReadonlySet<string>;
   apply(trx: Knex.Transaction, events: readonly ProjectedEvent[]): Promise<void>;
@@ -116,7 +118,7 @@ async function applyTo(knex: Knex, store: EventStore, projection: Projection, ev
   const last = events[events.length - 1]!.position;
   const opened: ProjectedEvent[] = [];
   for (const event of events) {
-    if (!projection.types.has(event.type)) continue;
+    if (!projection.types.has(event.type) || projection.accepts?.(event) === false) continue;
     let personal: JsonValue | undefined;
     if (projection.personalTypes?.has(event.type)) {
       const content = await store.personal(event);

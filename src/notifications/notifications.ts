@@ -36,6 +36,8 @@ const EXCERPT = 140;
 export const notificationsProjection: Projection = {
   name: 'notifications',
   types: new Set(['PostCreated', 'CommentCreated', 'MessageSent', 'PostDeleted', 'MessageDeleted', 'NotificationsRead']),
+  // A post mentioning nobody notifies nobody (its deletion still clears what others made).
+  accepts: (e) => e.type !== 'PostCreated' || (Array.isArray(e.data.mentions) && e.data.mentions.length > 0),
   async apply(trx, events) {
     for (const { event: e } of events) {
       const d = e.data;
