@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Runtime } from '../runtime.js';
 import { DEV_ISSUER_PATH, type Identity } from '../identity/identity.js';
+import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { conversationRoutes } from './conversation-routes.js';
 import { authenticate, requireCsrf } from './authenticate.js';
@@ -85,6 +86,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
   app.use(meRoutes(runtime));
   app.use(microblogRoutes(runtime, projector));
   app.use(conversationRoutes(runtime, projector));
+  app.use(auditRoutes(runtime, projector));
   app.use(socialRoutes(runtime, projector));
   app.use(streamRoutes(runtime, projector, identity, feed));
   app.use(homeRoutes());

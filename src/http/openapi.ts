@@ -541,6 +541,25 @@ export const openApiDocument = {
         responses: { '200': { description: 'Followed spaces, people and topics', content: { 'application/json': { schema: { $ref: '#/components/schemas/FollowingPage' } } } }, '401': problem },
       },
     },
+    '/api/audit/events': {
+      get: {
+        operationId: 'auditEvents',
+        summary:
+          'The audit trail, newest first by position: every event’s public facts (type, actor, time, stream, space, clear data, policy version, request id, hash), never sealed content. For those the policy lets read AuditLog (data-protection officers), filtered further by its rules; everyone else gets 403 with the reason. Each query is recorded as AuditLogRead.',
+        security: signedIn,
+        parameters: [
+          { name: 'from', in: 'query', required: false, description: 'ISO 8601 date or date-time: events at or after it', schema: { type: 'string' } },
+          { name: 'to', in: 'query', required: false, description: 'ISO 8601 date or date-time: events at or before it', schema: { type: 'string' } },
+          { name: 'actor', in: 'query', required: false, description: 'A person’s id, or system:<job>', schema: { type: 'string' } },
+          { name: 'type', in: 'query', required: false, description: 'Event types, comma-separated', schema: { type: 'string' } },
+          { name: 'space', in: 'query', required: false, description: 'Events concerning this space', schema: { type: 'string' } },
+          { name: 'stream', in: 'query', required: false, description: 'One stream, e.g. post:<id> or user:<id>', schema: { type: 'string' } },
+          cursor,
+          limit,
+        ],
+        responses: { '200': { description: 'A page of audit events', content: json('AuditEventPage') }, '400': problem, '401': problem, '403': problem },
+      },
+    },
     '/api/guideline': {
       get: {
         operationId: 'getGuideline',
@@ -634,6 +653,26 @@ export const openApiDocument = {
           may: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'What the caller may do with it under the active policy' },
         },
       },
+      AuditEvent: {
+        type: 'object',
+        required: ['position', 'id', 'type', 'occurredAt', 'actor', 'streamId', 'streamVersion', 'spaceId', 'data', 'hasPersonalContent', 'policyVersion', 'correlationId', 'hash'],
+        properties: {
+          position: { type: 'integer' },
+          id: { type: 'string', format: 'uuid' },
+          type: { type: 'string' },
+          occurredAt: { type: 'string', format: 'date-time' },
+          actor: { type: 'string' },
+          streamId: { type: 'string' },
+          streamVersion: { type: 'integer' },
+          spaceId: { type: ['string', 'null'] },
+          data: { type: 'object' },
+          hasPersonalContent: { type: 'boolean', description: 'The event carries sealed personal content (not shown here)' },
+          policyVersion: { type: ['string', 'null'] },
+          correlationId: { type: ['string', 'null'] },
+          hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        },
+      },
+      AuditEventPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/AuditEvent' } }, next: { type: ['string', 'null'] } } },
       Attachment: {
         type: 'object',
         required: ['id', 'name', 'mediaType', 'size', 'sha256', 'url'],
