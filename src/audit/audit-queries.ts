@@ -85,7 +85,8 @@ export function auditFilters(query: Record<string, unknown>): AuditFilters {
   if (types && !types.every((t) => TYPE.test(t))) throw new ValidationError('"type" must be event types separated by commas, e.g. PostCreated,PostDeleted');
   const filters = { from: instant(query.from, 'from'), to: instant(query.to, 'to'), actor: text(query.actor, 'actor'), types, spaceId: text(query.space, 'space'), streamId: text(query.stream, 'stream') };
   if (filters.from && filters.to && filters.from > filters.to) throw new ValidationError('"from" must not be after "to"');
-  return filters;
+  // Only the filters given: they are recorded in events and manifests, where undefined is no value.
+  return Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
 }
 
 /** The caller may read the audit trail at all, or ForbiddenError with the policy's reason. */
@@ -128,7 +129,7 @@ export async function readAuditTrail(deps: CommandDeps, caller: Caller, filters:
   const { policy, ability } = decidingPolicy(deps, caller);
   requireAuditReader(ability);
   const result = await auditEvents(deps.knex, ability, filters, page);
-  const recorded = Object.fromEntries(Object.entries({ ...filters, before: page.before, limit: page.limit, returned: result.items.length }).filter(([, v]) => v !== undefined));
+  const recorded = { ...filters, ...(page.before === undefined ? {} : { before: page.before }), limit: page.limit, returned: result.items.length };
   // Recorded before the answer leaves; no read model waits on it.
   await deps.store.append(AUDIT_READS_STREAM, [{ type: 'AuditLogRead', data: recorded as never }], {
     expectedVersion: 'any',

@@ -7,6 +7,7 @@ import { variables, variableNames } from '../config/variables.js';
 import { version } from '../version.js';
 import { serveCommand } from './serve.js';
 import { migrateCommand } from './migrate.js';
+import { auditExportCommand, auditVerifyCommand } from './audit.js';
 import { rebuildCommand } from './events-rebuild.js';
 import { verifyCommand } from './events-verify.js';
 import { policyCheckCommand, policyDiffCommand, policyExplainCommand, policyTestCommand } from './policy.js';
@@ -48,6 +49,26 @@ events
   .command('rebuild')
   .description('Recreate every read model (users, posts, follows, guideline acceptances) from the events. Stop the servers using the database first.')
   .action(rebuildCommand);
+
+const audit = program.command('audit').description('Signed exports of the audit trail for auditors, and their verification.');
+audit
+  .command('export')
+  .description('Write a signed ZIP of the audit trail (events.jsonl, events.csv, chain.json, manifest.json and its CMS signature, certificate.pem, README.txt) on the authority of a person the policy lets export it.')
+  .requiredOption('--as <userId>', 'the person exporting (a data-protection officer); their policy decides what is exported and what content is opened')
+  .requiredOption('--out <file.zip>', 'where to write the ZIP (owner-only permissions; written completely or not at all)')
+  .option('--from <date>', 'events at or after this ISO 8601 date or date-time')
+  .option('--to <date>', 'events at or before this ISO 8601 date or date-time')
+  .option('--actor <id>', 'only events caused by this person (or system:<job>)')
+  .option('--space <id>', 'only events concerning this space')
+  .option('--type <types>', 'only these event types, comma-separated')
+  .option('--stream <id>', 'only this stream')
+  .action(auditExportCommand);
+audit
+  .command('verify')
+  .description('Check an export with nothing but the ZIP: signature, every file\'s SHA-256, every event\'s hash and link, and the signed checkpoints. Exit 0 when all hold, 1 naming what fails.')
+  .argument('<file.zip>')
+  .option('--json', 'print the report as JSON')
+  .action(auditVerifyCommand);
 
 const policy = program.command('policy').description('Check, test, explain and compare policy folders (no database needed).');
 policy

@@ -1,0 +1,64 @@
+// `flurfunk audit export` and `flurfunk audit verify`: signed exports of the audit trail for
+// auditors, made on the authority of a person the policy lets export it (--as), and their
+// verification with nothing but the ZIP.
+import path from 'node:path';
+import { loadConfig } from '../config/config.js';
+import { ForbiddenError, UsageError } from '../errors.js';
+import { auditFilters } from '../audit/audit-queries.js';
+import { writeAuditExport } from '../audit/export.js';
+import { verifyAuditExport } from '../audit/verify-export.js';
+import { knownUsers } from '../identity/user-directory.js';
+import { createLogger } from '../log/logger.js';
+import { reasonFor } from '../posts/commands.js';
+import { startRuntime } from '../runtime.js';
+
+/** The stream that records every export. */
+export const AUDIT_EXPORTS_STREAM = 'audit-exports';
+
+export interface ExportOptions {
+  readonly as: string;
+  readonly out: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly actor?: string;
+  readonly space?: string;
+  readonly type?: string;
+  readonly stream?: string;
+}
+
+export async function auditExportCommand(options: ExportOptions): Promise<void> {
+  let filters;
+  try {
+    filters = auditFilters(Object.fromEntries(Object.entries({ from: options.from, to: options.to, actor: options.actor, space: options.space, type: options.type, stream: options.stream }).filter(([, v]) => v !== undefined)));
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/"(\w+)"/, '--$1'));
+  }
+  if (!options.out.endsWith('.zip')) throw new UsageError('--out must name a .zip file');
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const runtime = await startRuntime(config, logger, { migrate: false, policy: { watch: false } });
+  try {
+    const policy = runtime.policy!.current;
+    const person = (await knownUsers(runtime.db.knex)).find((u) => u.id === options.as);
+    if (!person) throw new UsageError(`--as ${options.as}: no such person has signed in to Flurfunk`);
+    const ability = policy.abilityFor(policy.principal({ id: person.id, groups: person.groups, name: person.name }));
+    if (!ability.can('export', 'AuditLog')) throw new ForbiddenError(`${options.as} may not export the audit trail: ${reasonFor(ability, 'export', 'AuditLog', 'the policy names no rule that allows it')}`);
+    const summary = await writeAuditExport({ knex: runtime.db.knex, store: runtime.store, signingKey: runtime.signingKey }, { filters, by: person.id, ability, policyVersion: policy.version, out: options.out, now: runtime.clock() });
+    await runtime.store.append(
+      AUDIT_EXPORTS_STREAM,
+      [{ type: 'AuditExported', data: { via: 'cli', file: path.basename(summary.file), filters: filters as never, events: summary.events, firstPosition: summary.first, lastPosition: summary.last, manifestSha256: summary.manifestSha256 } }],
+      { expectedVersion: 'any', actor: person.id, policyVersion: policy.version },
+    );
+    console.log(`exported ${summary.events} events (positions ${summary.first ?? '-'}–${summary.last ?? '-'}) to ${summary.file} (${summary.bytes} bytes, manifest SHA-256 ${summary.manifestSha256})`);
+  } finally {
+    await runtime.close();
+  }
+}
+
+export async function auditVerifyCommand(file: string, options: { json?: boolean }): Promise<void> {
+  const report = await verifyAuditExport(file);
+  if (options.json) console.log(JSON.stringify(report, null, 2));
+  else if (report.ok) console.log(`export verified: signature, ${report.events} events, every file and the chain hold`);
+  else for (const problem of report.problems) console.error(problem);
+  process.exitCode = report.ok ? 0 : 1;
+}
