@@ -24,6 +24,8 @@ export async function up(knex: Knex): Promise<void> {
       marked_by   text        NOT NULL,
       marked_at   timestamptz NOT NULL
     )`);
+  // Comments are marked by joining on their id: without this, every comment page scans the table.
+  await knex.raw('CREATE INDEX post_answers_comment ON post_answers (comment_id)');
 
   await knex.raw(`
     CREATE TABLE pinned_posts (

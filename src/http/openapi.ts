@@ -456,7 +456,7 @@ export const openApiDocument = {
         operationId: 'reportPost',
         summary: 'Report a post to its space’s moderators with a reason (PostReported; the reason is sealed personal content). The answer is the caller’s own report only; reporting again while it is open answers it (200)',
         security: signedIn,
-        parameters: [postId],
+        parameters: [postId, idempotencyKey],
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } } } } } },
         responses: {
           '202': accepted,
@@ -466,6 +466,8 @@ export const openApiDocument = {
           '401': problem,
           '403': problem,
           '404': problem,
+          '409': problem,
+          '422': problem,
         },
       },
     },

@@ -12,6 +12,7 @@ import { addReaction, removeReaction } from '../posts/reactions.js';
 import { openReports, reportPost, resolveReport } from '../posts/reports.js';
 import type { Runtime } from '../runtime.js';
 import { requireSignIn } from './authenticate.js';
+import { idempotent } from './idempotency.js';
 import { callerOf, pageOf, wrap } from './route-helpers.js';
 
 export function socialRoutes(runtime: Runtime, projector: Projector): express.Router {
@@ -50,7 +51,7 @@ export function socialRoutes(runtime: Runtime, projector: Projector): express.Ro
     res.json(await pinnedPosts(deps.knex, ability, c.principal.id, space.id, pageOf(req.query)));
   }));
 
-  router.post('/api/posts/:postId/reports', requireSignIn, wrap(async (req, res) => {
+  router.post('/api/posts/:postId/reports', requireSignIn, idempotent(runtime.db.knex, runtime.clock), wrap(async (req, res) => {
     json(req, 'report');
     const { report, created } = await reportPost(deps, caller(req, res), String(req.params.postId), req.body);
     res.status(created ? 201 : 200).json(report);
@@ -83,6 +84,7 @@ export function socialRoutes(runtime: Runtime, projector: Projector): express.Ro
   router.get('/api/me/following', requireSignIn, wrap(async (req, res) => {
     const c = caller(req, res);
     const { policy, ability } = decidingPolicy(deps, c);
+    res.setHeader('Cache-Control', 'no-store');
     res.json({ items: await followedBy(deps.knex, policy, ability, c.principal.id), next: null });
   }));
   return router;

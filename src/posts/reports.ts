@@ -66,7 +66,8 @@ function reasonOf(body: unknown): string {
   const { reason } = body as { reason?: unknown };
   if (typeof reason !== 'string') throw new ValidationError('report: "reason" must be a string');
   const text = reason.normalize('NFC').trim();
-  if (text === '') throw new ValidationError('report: "reason" is empty; tell the moderators what is wrong');
+  // Invisible characters alone (zero-width, direction marks) say nothing either.
+  if (/^[\p{Cc}\p{Cf}\p{Z}]*$/u.test(text)) throw new ValidationError('report: "reason" is empty; tell the moderators what is wrong');
   const length = [...text].length;
   if (length > REASON_MAX) throw new ValidationError(`report: "reason" has ${length} characters; at most ${REASON_MAX}`);
   return text;
@@ -131,7 +132,13 @@ export async function resolveReport(deps: CommandDeps, caller: Caller, reportId:
   const row = isUuid(reportId) ? await deps.knex<ReportRow>('post_reports').where({ id: reportId }).first() : undefined;
   if (!row) throw new NotFoundError();
   const post = await postById(deps.knex, ability, userId, row.post_id); // hidden posts hide their reports
-  moderatedSpace(policy, ability, post.spaceId);
+  // A report exists for its space's moderators only: to anyone else it answers like a missing one.
+  try {
+    moderatedSpace(policy, ability, post.spaceId);
+  } catch (err) {
+    if (err instanceof ForbiddenError) throw new NotFoundError();
+    throw err;
+  }
   const outcome = outcomeOf(body);
   if (row.outcome === outcome) return { id: row.id, postId: post.id, spaceId: post.spaceId, outcome, resolvedBy: row.resolved_by!, resolvedAt: iso(row.resolved_at!) };
   const resolved = (id: string): NewEvent => ({ type: 'ReportResolved', data: { reportId: id, postId: post.id, spaceId: post.spaceId, outcome, resolvedBy: userId } });
