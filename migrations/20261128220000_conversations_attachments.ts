@@ -5,6 +5,9 @@
 import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
+  // How many files a post carries, so a page of posts without any costs no attachment query.
+  await knex.raw('ALTER TABLE posts ADD COLUMN attachment_count integer NOT NULL DEFAULT 0');
+
   await knex.raw(`
     CREATE TABLE conversations (
       id             uuid        PRIMARY KEY,
@@ -26,6 +29,7 @@ export async function up(knex: Knex): Promise<void> {
       participants     text[]      NOT NULL CHECK (array_position(participants, NULL) IS NULL),
       text             text        NOT NULL,
       html             text        NOT NULL,
+      attachment_count integer     NOT NULL DEFAULT 0,
       created_at       timestamptz NOT NULL
     )`);
   await knex.raw('CREATE INDEX messages_conversation_position ON messages (conversation_id, position DESC)');
@@ -98,5 +102,6 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('ALTER TABLE idempotency_keys DROP COLUMN content_type');
+  await knex.raw('ALTER TABLE posts DROP COLUMN attachment_count');
   await knex.raw('DROP TABLE notification_reads, notifications, attachment_chunks, attachments, conversation_reads, messages, conversations');
 }

@@ -127,15 +127,20 @@ export class EventStore {
     let stopped = false;
     let position = afterPosition;
     const run = async () => {
+      const batchSize = options.batchSize ?? 500;
       while (!stopped) {
         try {
-          const events = await this.readAll(position, options.batchSize ?? 500);
+          // Read the wake-up count first: a commit after this point wakes the wait below at once.
+          const seen = this.parts.wakeup.generation;
+          const events = await this.readAll(position, batchSize);
           if (events.length > 0) {
             await handler(events);
             position = events[events.length - 1]!.position;
-          } else {
-            await this.parts.wakeup.wait(options.pollMs ?? 1_000);
+            // A full batch may have more behind it; a short one was everything there was when
+            // read, so look again only after a wake-up (or the poll) rather than straight away.
+            if (events.length === batchSize) continue;
           }
+          await this.parts.wakeup.wait(options.pollMs ?? 1_000, seen);
         } catch (err) {
           if (options.retryMs === undefined) throw err;
           // A lost connection or a failing batch must not stop a read model for good: the

@@ -13,6 +13,8 @@ const NOTIFY_INTERVAL_MS = 25;
 
 export class Wakeup {
   private readonly emitter = new EventEmitter();
+  /** Counts wake-ups, so a subscriber can tell whether one came while it was busy reading. */
+  private wakes = 0;
   private pendingNotify: NodeJS.Timeout | undefined;
   private lastNotify = 0;
   private listener: pg.Client | undefined;
@@ -34,12 +36,22 @@ export class Wakeup {
 
   /** Wakes this process's waiting subscribers only. */
   wakeLocal(): void {
+    this.wakes++;
     this.emitter.emit('wake');
   }
 
-  /** Resolves on the next wake-up or after `ms`, whichever comes first. */
-  async wait(ms: number): Promise<void> {
+  /** The wake-up count now: pass it to `wait` to hear of wake-ups that come in between. */
+  get generation(): number {
+    return this.wakes;
+  }
+
+  /**
+   * Resolves on the next wake-up or after `ms`, whichever comes first; at once if a wake-up
+   * came since `since` (a generation read before the caller last looked for events).
+   */
+  async wait(ms: number, since?: number): Promise<void> {
     await this.startListening();
+    if (since !== undefined && this.wakes !== since) return;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);

@@ -34,6 +34,7 @@ export const conversationsProjection: Projection = {
             participants: d.participants as string[],
             text,
             html: renderMarkdown(text),
+            attachment_count: Array.isArray(d.attachments) ? d.attachments.length : 0,
             created_at: e.occurredAt,
           });
           await trx('conversations').where({ id: d.conversationId as string }).update({ last_position: e.position });

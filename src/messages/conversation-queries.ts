@@ -72,6 +72,7 @@ interface MessageRow {
   participants: string[];
   text: string;
   html: string;
+  attachment_count: number;
   created_at: Date | string;
 }
 
@@ -133,12 +134,12 @@ export async function directConversationBetween(knex: Knex, a: string, b: string
 function selectMessages(knex: Knex, ability: AppAbility): Knex.QueryBuilder {
   const query = knex('messages')
     .leftJoin('users', 'users.id', 'messages.author_id')
-    .select('messages.id', 'messages.position', 'messages.conversation_id', 'messages.author_id', 'users.name as author_name', 'messages.participants', 'messages.text', 'messages.html', 'messages.created_at');
+    .select('messages.id', 'messages.position', 'messages.conversation_id', 'messages.author_id', 'users.name as author_name', 'messages.participants', 'messages.text', 'messages.html', 'messages.attachment_count', 'messages.created_at');
   return wherePermitted(query, ability, 'read', 'DirectMessage', MESSAGE_COLUMNS);
 }
 
 async function presentMessages(knex: Knex, ability: AppAbility, rows: readonly MessageRow[]): Promise<MessageView[]> {
-  const files = await attachmentsOf(knex, ability, { messageIds: rows.map((r) => r.id) });
+  const files = await attachmentsOf(knex, ability, { messageIds: rows.filter((r) => r.attachment_count > 0).map((r) => r.id) });
   return rows.map((r) => {
     const subject = asSubject('DirectMessage', { conversationId: r.conversation_id, authorId: r.author_id, participants: r.participants });
     return {

@@ -49,9 +49,20 @@ export function reasonFor(ability: AppAbility, action: string, subject: unknown,
   return ability.relevantRuleFor(action, subject as never)?.reason ?? fallback;
 }
 
+/** Acceptances seen in each database: one is never withdrawn, so it need not be read again. */
+const acceptedGuidelines = new WeakMap<Knex, Set<string>>();
+const ACCEPTED_CACHE_LIMIT = 100_000;
+
 export async function hasAcceptedGuideline(knex: Knex, userId: string, version: string): Promise<boolean> {
+  const key = `${version}\u0000${userId}`;
+  let seen = acceptedGuidelines.get(knex);
+  if (seen?.has(key)) return true;
   const row: unknown = await knex('guideline_acceptances').where({ user_id: userId, version }).first();
-  return row !== undefined;
+  if (row === undefined) return false;
+  if (!seen) acceptedGuidelines.set(knex, (seen = new Set()));
+  if (seen.size >= ACCEPTED_CACHE_LIMIT) seen.clear();
+  seen.add(key);
+  return true;
 }
 
 export async function createPost(deps: CommandDeps, caller: Caller, spaceId: string, body: unknown): Promise<PostView> {

@@ -32,6 +32,7 @@ export const postsProjection: Projection = {
         topics: e.data.topics as string[],
         text,
         html: renderMarkdown(text),
+        attachment_count: Array.isArray(e.data.attachments) ? e.data.attachments.length : 0,
         created_at: e.occurredAt,
       });
     }

@@ -33,6 +33,7 @@ export interface PostRow extends PostSocialRow {
   html: string;
   created_at: Date | string;
   edited_at: Date | string | null;
+  attachment_count: number;
 }
 
 export interface PostView extends PostSocial {
@@ -83,7 +84,7 @@ function presentPost(row: PostRow, ability: AppAbility, attachments: readonly At
 
 /** Posts with their attachments (fetched for the whole page in one query), as the reader sees them. */
 export async function presentPosts(knex: Knex, rows: readonly PostRow[], ability: AppAbility): Promise<PostView[]> {
-  const files = await attachmentsOf(knex, ability, { postIds: rows.map((r) => r.id) });
+  const files = await attachmentsOf(knex, ability, { postIds: rows.filter((r) => r.attachment_count > 0).map((r) => r.id) });
   return rows.map((r) => presentPost(r, ability, files.get(r.id) ?? []));
 }
 
@@ -91,7 +92,7 @@ export async function presentPosts(knex: Knex, rows: readonly PostRow[], ability
 export function selectPosts(knex: Knex, ability: AppAbility, viewerId: string): Knex.QueryBuilder {
   const query = knex('posts')
     .leftJoin('users', 'users.id', 'posts.author_id')
-    .select('posts.id', 'posts.position', 'posts.space_id', 'posts.classification', 'posts.author_id', 'users.name as author_name', 'posts.mentions', 'posts.topics', 'posts.text', 'posts.html', 'posts.created_at', 'posts.edited_at');
+    .select('posts.id', 'posts.position', 'posts.space_id', 'posts.classification', 'posts.author_id', 'users.name as author_name', 'posts.mentions', 'posts.topics', 'posts.text', 'posts.html', 'posts.created_at', 'posts.edited_at', 'posts.attachment_count');
   return wherePermitted(withPostSocial(query, knex, viewerId), ability, 'read', 'Post', POST_COLUMNS);
 }
 

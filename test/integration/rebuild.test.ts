@@ -10,7 +10,7 @@ import { runCli } from '../support/processes.js';
 
 const TABLES: Record<string, string> = {
   users: 'SELECT id, name, groups, first_seen_at, last_sign_in_at, position FROM users ORDER BY id',
-  posts: 'SELECT id, position, space_id, classification, author_id, mentions, topics, text, html, created_at, edited_at FROM posts ORDER BY position',
+  posts: 'SELECT id, position, space_id, classification, author_id, mentions, topics, text, html, created_at, edited_at, attachment_count FROM posts ORDER BY position',
   comments: 'SELECT id, position, post_id, space_id, classification, author_id, post_author_id, text, html, created_at FROM comments ORDER BY position',
   space_follows: 'SELECT user_id, space_id, muted FROM space_follows ORDER BY user_id, space_id',
   guideline_acceptances: 'SELECT user_id, version, accepted_at FROM guideline_acceptances ORDER BY user_id, version',
@@ -21,7 +21,7 @@ const TABLES: Record<string, string> = {
   person_follows: 'SELECT user_id, person_id FROM person_follows ORDER BY user_id, person_id',
   topic_follows: 'SELECT user_id, topic FROM topic_follows ORDER BY user_id, topic',
   conversations: 'SELECT id, position, participants, started_by, title, last_position, created_at FROM conversations ORDER BY position',
-  messages: 'SELECT id, position, conversation_id, author_id, participants, text, html, created_at FROM messages ORDER BY position',
+  messages: 'SELECT id, position, conversation_id, author_id, participants, text, html, attachment_count, created_at FROM messages ORDER BY position',
   conversation_reads: 'SELECT user_id, conversation_id, read_position FROM conversation_reads ORDER BY user_id, conversation_id',
   attachments: 'SELECT id, position, space_id, classification, conversation_id, participants, author_id, media_type, size, sha256, chunks, name, post_id, message_id, created_at FROM attachments ORDER BY position',
   notifications: 'SELECT user_id, position, kind, actor_id, post_id, comment_id, message_id, conversation_id, created_at FROM notifications ORDER BY user_id, position',
