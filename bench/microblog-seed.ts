@@ -12,7 +12,7 @@ import { loadConfig, type Config } from '../src/config/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { chainBatch, type BatchItem } from '../src/events/chain-batch.js';
 import { Projector } from '../src/events/projector.js';
-import type { ChainHead, RecordedEvent } from '../src/events/types.js';
+import type { ChainHead } from '../src/events/types.js';
 import { recordSignIn } from '../src/identity/user-directory.js';
 import { Sessions } from '../src/identity/sessions.js';
 import { open } from '../src/keys/aead.js';
@@ -26,6 +26,7 @@ import { projections } from '../src/read-models.js';
 import { startRuntime } from '../src/runtime.js';
 import type { DraftBatch, SeedWorkerData } from './microblog-seed-worker.js';
 import { GUIDELINE_VERSION, type Person, type World } from './microblog-world.js';
+import { toWire } from '../src/events/appender.js';
 
 /** Posts per flurfunk_append() call and per INSERT into posts (the appender's own cap is 2,000). */
 const BATCH = 2_000;
@@ -272,24 +273,6 @@ async function withIndexesRebuilt<T>(knex: Knex, tables: readonly string[], say:
   return { head, indexSeconds };
 }
 
-/** An event as flurfunk_append() reads it (the first migration's jsonb_to_recordset columns). */
-function toWire(e: RecordedEvent) {
-  return {
-    position: e.position,
-    id: e.id,
-    stream_id: e.streamId,
-    stream_version: e.streamVersion,
-    type: e.type,
-    occurred_at: e.occurredAt.toISOString(),
-    actor: e.actor,
-    data: e.data,
-    payload: e.payload === null ? null : e.payload.toString('base64'),
-    policy_version: e.policyVersion,
-    correlation_id: e.correlationId,
-    prev_hash: e.prevHash,
-    hash: e.hash,
-  };
-}
 
 async function chainHead(knex: Knex): Promise<ChainHead> {
   const row = await knex<{ position: string; hash: string }>('events').orderBy('position', 'desc').first('position', 'hash');

@@ -3,7 +3,6 @@
 // it as a signed-in person (session cookie; CSRF token and Origin for posts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PAGE } from './microblog-baseline.js';
@@ -20,13 +19,6 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Starts `flurfunk serve` with exactly `env` (plus PATH and HOME) and waits until /readyz answers 200. */
 export async function startServer(env: Record<string, string>, logFile: string, profileDir: string | undefined): Promise<ServerProcess> {

@@ -3,6 +3,7 @@
 // and #topics, and post texts in German and English with @mentions and #topics. Deterministic: a fixed seed gives the
 // same policy files, people and texts in every run, so runs can be compared.
 import YAML from 'yaml';
+import { random } from './random.js';
 
 export const USER_COUNT = 1_000;
 export const SPACE_COUNT = 100;
@@ -49,17 +50,6 @@ export interface World {
   readonly posters: ReadonlyMap<string, readonly Person[]>;
 }
 
-/** mulberry32: a tiny seeded PRNG. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const groupName = (n: number) => `GG-Team-${String(n).padStart(2, '0')}`;
 const spaceId = (n: number) => (n < COMPANY_WIDE ? ['all-company', 'it-news', 'kantine', 'events', 'fragen'][n]! : `team-${String(n).padStart(3, '0')}`);

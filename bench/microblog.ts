@@ -22,7 +22,8 @@ import { CHECK_SEARCH, CHECK_TIMELINE, createRawTables, MATCHES, PAGE, preparedT
 import { plans, searchLayers, timelineLayers, type Bench, type Layers, type Plan } from './microblog-layers.js';
 import { describe, measurePair, type Measurement, type Operation, type PairSettings, type Processes } from './microblog-load.js';
 import { eachLimited, seed, type SeedResult } from './microblog-seed.js';
-import { freePort, getSearch, getTimeline, pageIds, post, startServer, type Client } from './microblog-server.js';
+import { getSearch, getTimeline, pageIds, post, startServer, type Client } from './microblog-server.js';
+import { freePort } from '../test/support/browser.js';
 import { world, type Person, type World } from './microblog-world.js';
 import { describeUrl, withScratchDatabase } from './postgres-admin.js';
 

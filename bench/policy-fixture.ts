@@ -2,6 +2,7 @@
 // groups, and the spaces that person may read worked out by hand (not by the engine), for the
 // hand-written baseline query. Deterministic: the same seed gives the same files every run.
 import YAML from 'yaml';
+import { random } from './random.js';
 
 export const SPACE_COUNT = 200;
 export const GROUP_COUNT = 240;
@@ -26,17 +27,6 @@ export interface Organisation {
   readonly closedByHand: readonly string[];
 }
 
-/** mulberry32: a tiny seeded PRNG, so the organisation is the same in every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const group = (n: number) => `GG-Team-${String(n).padStart(3, '0')}`;
 const spaceId = (n: number) => `space-${String(n).padStart(3, '0')}`;

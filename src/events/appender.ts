@@ -146,8 +146,8 @@ export class Appender {
   }
 }
 
-/** An event as flurfunk_append() reads it from JSON. */
-function toWire(e: RecordedEvent) {
+/** An event as flurfunk_append() reads it from JSON (the first migration's jsonb_to_recordset columns). */
+export function toWire(e: RecordedEvent) {
   return {
     position: e.position,
     id: e.id,
