@@ -94,14 +94,20 @@ export function requireAuditReader(ability: AppAbility): void {
   if (!ability.can('read', 'AuditLog')) throw new ForbiddenError(reasonFor(ability, 'read', 'AuditLog', 'Reading the audit trail is for those the policy names (data-protection officers).'));
 }
 
+/** The filters as conditions on the audit_events view (also when it is joined to events). */
+export function whereAuditFilters(query: Knex.QueryBuilder, filters: AuditFilters): Knex.QueryBuilder {
+  let q = query;
+  if (filters.from) q = q.where('audit_events.occurred_at', '>=', filters.from);
+  if (filters.to) q = q.where('audit_events.occurred_at', '<=', filters.to);
+  if (filters.actor) q = q.where('audit_events.actor', filters.actor);
+  if (filters.types) q = q.whereIn('audit_events.type', [...filters.types]);
+  if (filters.spaceId) q = q.where('audit_events.space_id', filters.spaceId);
+  if (filters.streamId) q = q.where('audit_events.stream_id', filters.streamId);
+  return q;
+}
+
 export async function auditEvents(knex: Knex, ability: AppAbility, filters: AuditFilters, page: { before?: number; limit: number }): Promise<Page<AuditEventView>> {
-  let query = wherePermitted(knex('audit_events').select('*'), ability, 'read', 'AuditLog', AUDIT_COLUMNS);
-  if (filters.from) query = query.where('occurred_at', '>=', filters.from);
-  if (filters.to) query = query.where('occurred_at', '<=', filters.to);
-  if (filters.actor) query = query.where('actor', filters.actor);
-  if (filters.types) query = query.whereIn('type', [...filters.types]);
-  if (filters.spaceId) query = query.where('space_id', filters.spaceId);
-  if (filters.streamId) query = query.where('stream_id', filters.streamId);
+  let query = whereAuditFilters(wherePermitted(knex('audit_events').select('*'), ability, 'read', 'AuditLog', AUDIT_COLUMNS), filters);
   if (page.before !== undefined) query = query.where('position', '<', page.before);
   const rows = (await query.orderBy('position', 'desc').limit(page.limit + 1)) as AuditRow[];
   const items = rows.slice(0, page.limit).map(

@@ -22,7 +22,7 @@ import type { SigningKey } from '../keys/signing-key.js';
 import { asSubject, type AppAbility } from '../policy/compile.js';
 import { wherePermitted } from '../policy/sql-filter.js';
 import { version } from '../version.js';
-import { AUDIT_COLUMNS, type AuditFilters } from './audit-queries.js';
+import { AUDIT_COLUMNS, whereAuditFilters, type AuditFilters } from './audit-queries.js';
 import { exportReadme } from './export-readme.js';
 
 const PAGE = 1_000;
@@ -161,21 +161,9 @@ export async function writeAuditExport(parts: ExportParts, request: ExportReques
     let first: RecordedEvent | undefined;
     let last: RecordedEvent | undefined;
     let contiguous = true;
-    const f = request.filters;
     for (let after = 0; ; ) {
-      let query = wherePermitted(
-        parts.knex('events').join('audit_events', 'audit_events.position', 'events.position').select(EVENT_COLUMNS.map((c) => `events.${c}`)),
-        request.ability,
-        'read',
-        'AuditLog',
-        AUDIT_COLUMNS,
-      ).where('events.position', '>', after);
-      if (f.from) query = query.where('events.occurred_at', '>=', f.from);
-      if (f.to) query = query.where('events.occurred_at', '<=', f.to);
-      if (f.actor) query = query.where('events.actor', f.actor);
-      if (f.types) query = query.whereIn('events.type', [...f.types]);
-      if (f.spaceId) query = query.where('audit_events.space_id', f.spaceId);
-      if (f.streamId) query = query.where('events.stream_id', f.streamId);
+      const joined: Knex.QueryBuilder = parts.knex('events').join('audit_events', 'audit_events.position', 'events.position').select(EVENT_COLUMNS.map((c) => `events.${c}`));
+      const query = whereAuditFilters(wherePermitted(joined, request.ability, 'read', 'AuditLog', AUDIT_COLUMNS), request.filters).where('events.position', '>', after);
       const rows = (await query.orderBy('events.position').limit(PAGE)) as EventRow[];
       if (rows.length === 0) break;
       for (const row of rows) {

@@ -134,6 +134,18 @@ describe('signed audit export', function () {
     for (const f of manifest.files) expect(crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, f.name))).digest('hex'), f.name).to.equal(f.sha256);
   });
 
+  it('exports only what the filters name, and such a partial export still verifies', async function () {
+    const partial = path.join(out, 'posts-only.zip');
+    const result = await runCli(['audit', 'export', '--as', 'dieter', '--out', partial, '--type', 'PostCreated', '--space', 'all-company'], t.world.env);
+    expect(result.code, result.stderr).to.equal(0);
+    const dir = unpack(partial);
+    const lines = fs.readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { spaceId?: string } });
+    expect(lines.map((l) => [l.type, l.data.spaceId])).to.deep.equal([['PostCreated', 'all-company']]);
+    expect((JSON.parse(fs.readFileSync(path.join(dir, 'chain.json'), 'utf8')) as { contiguous: boolean }).contiguous).to.equal(true);
+    expect((await runCli(['audit', 'verify', partial], {})).code).to.equal(0);
+    fs.rmSync(partial);
+  });
+
   it('refuses someone the policy does not let export, and leaves no file', async function () {
     const denied = path.join(out, 'denied.zip');
     const result = await runCli(['audit', 'export', '--as', 'ada', '--out', denied], t.world.env);
