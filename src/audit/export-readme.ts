@@ -12,6 +12,7 @@ Files
                       checkpoints that fall in the exported range
   events.jsonl        one event per line (JSON), in position order
   events.csv          the same events for spreadsheets (RFC 4180, UTF-8 with BOM)
+  audiences.jsonl     who could read each post, comment and message when it was written
 
 1. The signature (OpenSSL)
   openssl cms -verify -binary -inform DER -in manifest.json.p7s -content manifest.json \\
@@ -24,7 +25,7 @@ Files
 
 2. The files (sha256sum, GNU coreutils)
   Compare each file's SHA-256 and size with "files" in manifest.json, e.g.
-  sha256sum events.jsonl events.csv chain.json certificate.pem README.txt
+  sha256sum events.jsonl events.csv audiences.jsonl chain.json certificate.pem README.txt
 
 3. The chain
   Each line of events.jsonl has the fields the hash covers. hash = lower-case hex SHA-256 of

@@ -17,12 +17,14 @@ import { listCheckpoints } from '../events/checkpoints.js';
 import { GENESIS_HASH } from '../events/chain-hash.js';
 import type { EventStore } from '../events/event-store.js';
 import { EVENT_COLUMNS, fromRow, type EventRow } from '../events/event-rows.js';
-import type { RecordedEvent } from '../events/types.js';
+import type { JsonObject, RecordedEvent } from '../events/types.js';
 import type { SigningKey } from '../keys/signing-key.js';
 import { asSubject, type AppAbility } from '../policy/compile.js';
 import { wherePermitted } from '../policy/sql-filter.js';
 import { version } from '../version.js';
 import { AUDIT_COLUMNS, whereAuditFilters, type AuditFilters } from './audit-queries.js';
+import { AudienceHistory, type AudienceRecord, type AudienceRef } from './audience-history.js';
+import { ContentSubjects } from './content-subjects.js';
 import { exportReadme } from './export-readme.js';
 
 const PAGE = 1_000;
@@ -68,17 +70,17 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-const CSV_COLUMNS = ['position', 'occurredAt', 'type', 'actor', 'streamId', 'streamVersion', 'spaceId', 'policyVersion', 'correlationId', 'data', 'contentState', 'content', 'prevHash', 'hash'];
+const CSV_COLUMNS = ['position', 'occurredAt', 'type', 'actor', 'streamId', 'streamVersion', 'spaceId', 'policyVersion', 'correlationId', 'data', 'contentState', 'content', 'audienceId', 'audienceReaders', 'prevHash', 'hash'];
 
-/** May the exporter see this event's personal content? Only posts have an export action so far. */
-function contentAllowed(ability: AppAbility, event: RecordedEvent): boolean {
-  if (event.type !== 'PostCreated' && event.type !== 'PostEdited') return false;
-  const d = event.data;
-  return ability.can('export', asSubject('Post', { spaceId: d.spaceId, classification: d.classification, authorId: d.authorId, mentions: d.mentions, topics: d.topics }) as never);
+/** Files made in memory (small); the others are streamed from the work folder. */
+const STATIC_FILES = new Set(['README.txt', 'manifest.json', 'manifest.json.p7s', 'certificate.pem', 'chain.json']);
+
+function audienceLine(record: AudienceRecord): JsonObject {
+  return { id: record.id, subject: record.subject, policyVersion: record.policyVersion, readers: record.readerList as unknown as JsonObject[], excluded: record.excluded };
 }
 
 /** A file written through a hash: its SHA-256 and size are known when it closes. */
-class HashedFile {
+export class HashedFile {
   private readonly stream: fs.WriteStream;
   private readonly hash = crypto.createHash('sha256');
   bytes = 0;
@@ -146,7 +148,32 @@ function findMessageDigest(node: forge.asn1.Asn1): string | undefined {
   return undefined;
 }
 
+/** Which events an export holds: pages in position order after `after`, as stored rows. */
+export type EventSelection = (after: number, limit: number) => Promise<EventRow[]>;
+
+/** The audit trail as the exporter may read it, narrowed by the filters. */
+export function auditTrailSelection(knex: Knex, ability: AppAbility, filters: AuditFilters): EventSelection {
+  return async (after, limit) => {
+    const joined: Knex.QueryBuilder = knex('events').join('audit_events', 'audit_events.position', 'events.position').select(EVENT_COLUMNS.map((c) => `events.${c}`));
+    const query = whereAuditFilters(wherePermitted(joined, ability, 'read', 'AuditLog', AUDIT_COLUMNS), filters).where('events.position', '>', after);
+    return (await query.orderBy('events.position').limit(limit)) as EventRow[];
+  };
+}
+
 export async function writeAuditExport(parts: ExportParts, request: ExportRequest): Promise<ExportSummary> {
+  return writeSignedExport(parts, { ...request, selection: auditTrailSelection(parts.knex, request.ability, request.filters), describe: { kind: 'audit-trail', filters: request.filters as JsonObject } });
+}
+
+export interface SignedExportRequest extends Omit<ExportRequest, 'filters'> {
+  readonly selection: EventSelection;
+  /** What the export is (kind, filters or subject): recorded in the manifest. */
+  readonly describe: JsonObject;
+  /** Further files, written before the manifest lists them all. */
+  readonly extraFiles?: readonly { readonly name: string; readonly write: (out: HashedFile) => Promise<void> }[];
+}
+
+/** Writes the ZIP: events, their audiences and extra files, the chain, the signed manifest. */
+export async function writeSignedExport(parts: ExportParts, request: SignedExportRequest): Promise<ExportSummary> {
   const target = path.resolve(request.out);
   const dir = path.dirname(target);
   if (!fs.existsSync(dir)) throw new Error(`the folder ${dir} does not exist`);
@@ -156,15 +183,16 @@ export async function writeAuditExport(parts: ExportParts, request: ExportReques
   try {
     const jsonl = new HashedFile(path.join(work, 'events.jsonl'));
     const csv = new HashedFile(path.join(work, 'events.csv'));
+    const audiences = new HashedFile(path.join(work, 'audiences.jsonl'));
     await csv.write(`\uFEFF${CSV_COLUMNS.join(',')}\r\n`);
+    const subjects = new ContentSubjects(parts.store);
+    const history = await AudienceHistory.load(parts.knex);
     let count = 0;
     let first: RecordedEvent | undefined;
     let last: RecordedEvent | undefined;
     let contiguous = true;
     for (let after = 0; ; ) {
-      const joined: Knex.QueryBuilder = parts.knex('events').join('audit_events', 'audit_events.position', 'events.position').select(EVENT_COLUMNS.map((c) => `events.${c}`));
-      const query = whereAuditFilters(wherePermitted(joined, request.ability, 'read', 'AuditLog', AUDIT_COLUMNS), request.filters).where('events.position', '>', after);
-      const rows = (await query.orderBy('events.position').limit(PAGE)) as EventRow[];
+      const rows = await request.selection(after, PAGE);
       if (rows.length === 0) break;
       for (const row of rows) {
         const event = fromRow(row);
@@ -172,10 +200,17 @@ export async function writeAuditExport(parts: ExportParts, request: ExportReques
         first ??= event;
         last = event;
         count++;
+        const subject = await subjects.of(event);
+        let audience: AudienceRef | null = null;
+        if (subject) {
+          const found = history.audienceAt(event, subject.type, subject.fields);
+          if (found?.record) await audiences.write(`${JSON.stringify(audienceLine(found.record))}\n`);
+          audience = found?.ref ?? null;
+        }
         let state: ContentState = 'none';
         let content: unknown = null;
         if (event.payload !== null) {
-          if (!contentAllowed(request.ability, event)) state = 'withheld';
+          if (!subject || !request.ability.can('export', asSubject(subject.type, subject.fields) as never)) state = 'withheld';
           else {
             const opened = await parts.store.personal(event);
             state = opened.state === 'present' ? 'present' : 'shredded';
@@ -198,10 +233,11 @@ export async function writeAuditExport(parts: ExportParts, request: ExportReques
           hash: event.hash,
           contentState: state,
           content,
+          audience,
         };
         await jsonl.write(`${JSON.stringify(line)}\n`);
         const spaceId = typeof event.data.spaceId === 'string' ? event.data.spaceId : '';
-        const fields = [String(event.position), line.occurredAt, event.type, event.actor, event.streamId, String(event.streamVersion), spaceId, event.policyVersion ?? '', event.correlationId ?? '', JSON.stringify(event.data), state, content === null ? '' : JSON.stringify(content), event.prevHash, event.hash];
+        const fields = [String(event.position), line.occurredAt, event.type, event.actor, event.streamId, String(event.streamVersion), spaceId, event.policyVersion ?? '', event.correlationId ?? '', JSON.stringify(event.data), state, content === null ? '' : JSON.stringify(content), audience?.id ?? '', audience === null ? '' : String(audience.readers), event.prevHash, event.hash];
         await csv.write(`${fields.map(csvField).join(',')}\r\n`);
       }
       after = Number(rows[rows.length - 1]!.position);
@@ -209,7 +245,12 @@ export async function writeAuditExport(parts: ExportParts, request: ExportReques
     const files = new Map<string, ManifestFile>();
     files.set('events.jsonl', { name: 'events.jsonl', ...(await jsonl.close()) });
     files.set('events.csv', { name: 'events.csv', ...(await csv.close()) });
-
+    files.set('audiences.jsonl', { name: 'audiences.jsonl', ...(await audiences.close()) });
+    for (const extra of request.extraFiles ?? []) {
+      const out = new HashedFile(path.join(work, extra.name));
+      await extra.write(out);
+      files.set(extra.name, { name: extra.name, ...(await out.close()) });
+    }
     const checkpoints = first && last ? (await listCheckpoints(parts.knex)).filter((c) => c.position >= first.position && c.position <= last.position) : [];
     const chain = Buffer.from(
       `${JSON.stringify(
@@ -236,7 +277,7 @@ export async function writeAuditExport(parts: ExportParts, request: ExportReques
           createdAt: request.now.toISOString(),
           exportedBy: request.by,
           policyVersion: request.policyVersion,
-          filters: request.filters,
+          ...request.describe,
           events: count,
           firstPosition: first?.position ?? null,
           lastPosition: last?.position ?? null,
@@ -260,8 +301,9 @@ export async function writeAuditExport(parts: ExportParts, request: ExportReques
     zip.append(signature, { name: 'manifest.json.p7s' });
     zip.append(certificate, { name: 'certificate.pem' });
     zip.append(chain, { name: 'chain.json' });
-    zip.append(fs.createReadStream(path.join(work, 'events.jsonl')), { name: 'events.jsonl' });
-    zip.append(fs.createReadStream(path.join(work, 'events.csv')), { name: 'events.csv' });
+    for (const name of files.keys()) {
+      if (!STATIC_FILES.has(name)) zip.append(fs.createReadStream(path.join(work, name)), { name });
+    }
     await Promise.race([zip.finalize().then(() => closed), failed]);
     fs.renameSync(partial, target);
     fs.chmodSync(target, 0o600);

@@ -25,7 +25,10 @@ export interface Audience {
   readonly excluded: number;
 }
 
-export function audienceOf(policy: CompiledPolicy, users: Iterable<KnownUser>, type: Extract<SubjectType, 'Space' | 'Post' | 'Comment' | 'Attachment'>, fields: Readonly<Record<string, unknown>>): Audience {
+/** The subjects whose readers an audience lists. */
+export type AudienceSubject = Extract<SubjectType, 'Space' | 'Post' | 'Comment' | 'Attachment' | 'DirectMessage'>;
+
+export function audienceOf(policy: CompiledPolicy, users: Iterable<KnownUser>, type: AudienceSubject, fields: Readonly<Record<string, unknown>>): Audience {
   const readers: AudienceMember[] = [];
   let excluded = 0;
   for (const user of users) {
@@ -42,4 +45,17 @@ export function spaceAudience(policy: CompiledPolicy, users: Iterable<KnownUser>
   const space = policy.set.spaces.get(spaceId);
   if (!space) return undefined;
   return audienceOf(policy, users, 'Space', { spaceId, classification: space.classification });
+}
+
+/**
+ * The fields a read decision on `type` can depend on under this policy: the space (space
+ * grants and the confidentiality guard test it) and whatever a rule about reading it tests.
+ * Two records that agree on these have the same audience, so it need be worked out once.
+ */
+export function readRelevantFields(policy: CompiledPolicy, type: AudienceSubject): readonly string[] {
+  const fields = new Set<string>(['spaceId']);
+  for (const rule of policy.set.rules) {
+    if (rule.subject === type && rule.actions.includes('read') && rule.when) for (const f of Object.keys(rule.when)) fields.add(f);
+  }
+  return [...fields].sort();
 }

@@ -27,12 +27,12 @@ export const SUBJECTS = {
   },
   Comment: {
     description: 'a comment (reply) on a post',
-    actions: ['read', 'create', 'update', 'delete', 'markAnswer'],
+    actions: ['read', 'create', 'update', 'delete', 'markAnswer', 'export'],
     fields: { spaceId: 'text', classification: 'text', authorId: 'text', postAuthorId: 'text' },
   },
   DirectMessage: {
     description: 'a direct message or a message in a private conversation',
-    actions: ['read', 'create', 'delete'],
+    actions: ['read', 'create', 'delete', 'export'],
     fields: { conversationId: 'text', authorId: 'text', participants: 'list' },
   },
   Attachment: {

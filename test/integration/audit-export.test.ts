@@ -35,7 +35,7 @@ describe('signed audit export', function () {
   let t: TestServer;
   let out: string;
   let zip: string;
-  const NAMES = ['README.txt', 'manifest.json', 'manifest.json.p7s', 'certificate.pem', 'chain.json', 'events.jsonl', 'events.csv'];
+  const NAMES = ['README.txt', 'manifest.json', 'manifest.json.p7s', 'certificate.pem', 'chain.json', 'events.jsonl', 'events.csv', 'audiences.jsonl'];
 
   before(async function () {
     this.timeout(120_000);
@@ -85,7 +85,7 @@ describe('signed audit export', function () {
     expect(result.stdout).to.match(/^export verified: signature, \d+ events, every file and the chain hold\n$/);
   });
 
-  for (const name of ['README.txt', 'manifest.json', 'manifest.json.p7s', 'certificate.pem', 'chain.json', 'events.jsonl', 'events.csv']) {
+  for (const name of NAMES) {
     it(`names ${name} when one byte of it is flipped`, async function () {
       const dir = unpack(zip);
       const file = path.join(dir, name);

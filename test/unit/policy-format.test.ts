@@ -113,7 +113,7 @@ describe('policy format', function () {
     it('refuses an action the subject does not have, and an action that does not exist', function () {
       const rule = (action: string) => ({ ...shipped, 'extra.yaml': yaml('rules:', '  - role: employee', `    allow: ${action}`, '    subject: Comment') });
       expect(problemsOf(rule('pin'))).to.deep.equal([
-        'extra.yaml:2:5: rule for Comment: Comment has no action "pin"; its actions are read, create, update, delete, markAnswer (or manage for all)',
+        'extra.yaml:2:5: rule for Comment: Comment has no action "pin"; its actions are read, create, update, delete, markAnswer, export (or manage for all)',
       ]);
       expect(problemsOf(rule('fly'))).to.deep.equal([
         'extra.yaml:3:12: rules[0].allow: "fly" is not valid; expected an action (manage, create, delete, erase, explain, export, follow, markAnswer, moderate, pin, react, read, readHistory, report, update)',
