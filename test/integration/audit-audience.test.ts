@@ -74,6 +74,7 @@ describe('audit export: the audience at the time of writing', function () {
     await t.restart();
     await post('Apollo: dritter Entwurf');
     const [ada3, bernd3] = await signInAll();
+    expect((await call(t, ada3!, 'PATCH', `/api/posts/${posts[0]}`, { text: 'Apollo: erster Entwurf, korrigiert' })).status).to.equal(200);
     const comment = await call<{ id: string }>(t, bernd3!, 'POST', `/api/posts/${posts[2]}/comments`, { text: 'Passt.' });
     expect(comment.status).to.equal(201);
     commentId = comment.body.id;
@@ -130,6 +131,12 @@ describe('audit export: the audience at the time of writing', function () {
     expect(readersOf(message)).to.deep.equal(['ada', 'bernd']);
     expect(message!.contentState, 'private messages leave only as facts').to.equal('withheld');
     expect(lines.find((l) => l.type === 'UserSignedIn')!.audience).to.equal(null);
+  });
+
+  it('judges an edit by the post it edits: withheld in a confidential space, with the audience at the time of the edit', function () {
+    const edit = lines.find((l) => l.type === 'PostEdited' && l.data.postId === posts[0]);
+    expect(edit!.contentState).to.equal('withheld');
+    expect(readersOf(edit)).to.deep.equal(['ada', 'bernd', 'clara', 'dieter']);
   });
 
   it('writes each distinct audience once', function () {
