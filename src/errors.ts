@@ -20,7 +20,9 @@ export type ErrorCode =
   | 'guideline_not_accepted'
   | 'too_large'
   | 'read_model_lag'
-  | 'unsupported_type';
+  | 'unsupported_type'
+  | 'conflict'
+  | 'gone';
 
 export class FlurfunkError extends Error {
   readonly code: ErrorCode;
@@ -173,5 +175,19 @@ export class UnsupportedTypeError extends FlurfunkError {
 export class ReadModelLagError extends FlurfunkError {
   constructor(readonly position: number) {
     super('read_model_lag', `Saved as event ${position}, but not yet visible in lists; it will appear shortly. Do not send it again.`, { expose: true });
+  }
+}
+
+/** The request clashes with the resource's state (an export still running, not yet ready). */
+export class ConflictError extends FlurfunkError {
+  constructor(message: string) {
+    super('conflict', message, { expose: true });
+  }
+}
+
+/** The resource existed and is gone for good (an export file removed after download or expiry). */
+export class GoneError extends FlurfunkError {
+  constructor(message: string) {
+    super('gone', message, { expose: true });
   }
 }

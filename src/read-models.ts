@@ -3,6 +3,7 @@
 // what hangs on them (reactions, answers, pins, reports).
 import type { Projection } from './events/projector.js';
 import { attachmentsProjection } from './attachments/attachment-queries.js';
+import { exportsProjection } from './audit/export-projection.js';
 import { usersProjection } from './identity/user-directory.js';
 import { conversationsProjection } from './messages/conversation-projection.js';
 import { notificationsProjection } from './notifications/notifications.js';
@@ -28,4 +29,5 @@ export const projections: readonly Projection[] = [
   reportsProjection,
   personFollowsProjection,
   topicFollowsProjection,
+  exportsProjection,
 ];

@@ -38,6 +38,7 @@ const contentBody = {
 const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, description: 'Any 1–200 printable ASCII characters, unique per request you mean; kept for 24 hours', schema: { type: 'string' } };
 const postId = { name: 'postId', in: 'path', required: true, schema: { type: 'string' } };
 const conversationId = { name: 'conversationId', in: 'path', required: true, schema: { type: 'string' } };
+const exportId = { name: 'exportId', in: 'path', required: true, schema: { type: 'string' } };
 const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
 const person = { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } } };
 const limit = { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } };
@@ -562,6 +563,49 @@ export const openApiDocument = {
         responses: { '200': { description: 'A page of audit events', content: json('AuditEventPage') }, '400': problem, '401': problem, '403': problem },
       },
     },
+    '/api/audit/exports': {
+      post: {
+        operationId: 'requestAuditExport',
+        summary:
+          'Start a signed audit export (the same ZIP as `flurfunk audit export`) as a job: 202 with the job, whose state turns "ready" (or "failed"); recorded as AuditExportRequested. For those the policy lets export AuditLog and create Export (data-protection officers); 403 with the reason otherwise. 409 while the caller has an export running or the server runs its limit of exports.',
+        security: signedIn,
+        requestBody: { required: false, content: json('AuditExportRequest') },
+        responses: { '202': { description: 'The export job, running', headers: { Location: { description: 'The job', schema: { type: 'string' } } }, content: json('AuditExportJob') }, '400': problem, '401': problem, '403': problem, '409': problem },
+      },
+      get: {
+        operationId: 'listAuditExports',
+        summary: 'Export jobs the policy lets the caller read (Export), newest first; 403 for those who may not export the audit trail',
+        security: signedIn,
+        parameters: [cursor, limit],
+        responses: { '200': { description: 'A page of export jobs', content: json('AuditExportJobPage') }, '400': problem, '401': problem, '403': problem },
+      },
+    },
+    '/api/audit/exports/{exportId}': {
+      get: {
+        operationId: 'getAuditExport',
+        summary: 'One export job: its state, and when ready its size, manifest SHA-256 and expiry',
+        security: signedIn,
+        parameters: [exportId],
+        responses: { '200': { description: 'The export job', content: json('AuditExportJob') }, '401': problem, '403': problem, '404': problem },
+      },
+      delete: {
+        operationId: 'deleteAuditExport',
+        summary: 'Remove a ready export’s file now (recorded as AuditExportRemoved, "deleted"); the job stays on record. 409 while it is still being written.',
+        security: signedIn,
+        parameters: [exportId],
+        responses: { '204': { description: 'Removed (or there was no file left)' }, '401': problem, '403': problem, '404': problem, '409': problem },
+      },
+    },
+    '/api/audit/exports/{exportId}/download': {
+      get: {
+        operationId: 'downloadAuditExport',
+        summary:
+          'The ZIP of a ready export (Content-Disposition: attachment). Each download is recorded as AuditExportDownloaded before the first byte is sent; after the policy’s number of downloads (limits.exports.maxDownloads, 1 by default) the file is removed. 409 while it is being written, 410 once removed or failed.',
+        security: signedIn,
+        parameters: [exportId],
+        responses: { '200': { description: 'The signed export', content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } }, '401': problem, '403': problem, '404': problem, '409': problem, '410': problem },
+      },
+    },
     '/api/guideline': {
       get: {
         operationId: 'getGuideline',
@@ -674,6 +718,40 @@ export const openApiDocument = {
           hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
         },
       },
+      AuditExportRequest: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          kind: { enum: ['audit-trail'], description: 'What to export (default audit-trail)' },
+          filters: {
+            type: 'object',
+            additionalProperties: false,
+            description: 'As for GET /api/audit/events',
+            properties: { from: { type: 'string' }, to: { type: 'string' }, actor: { type: 'string' }, type: { type: 'string', description: 'Event types, comma-separated' }, space: { type: 'string' }, stream: { type: 'string' } },
+          },
+        },
+      },
+      AuditExportJob: {
+        type: 'object',
+        required: ['id', 'kind', 'state', 'requestedBy', 'requestedAt', 'filters', 'events', 'bytes', 'manifestSha256', 'finishedAt', 'expiresAt', 'downloads', 'failure', 'removedBecause'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          kind: { type: 'string' },
+          state: { enum: ['running', 'ready', 'failed', 'removed'] },
+          requestedBy: { type: 'string' },
+          requestedAt: { type: 'string', format: 'date-time' },
+          filters: { type: 'object', description: 'The filters as recorded (types as a list, space as spaceId, stream as streamId)' },
+          events: { type: ['integer', 'null'] },
+          bytes: { type: ['integer', 'null'] },
+          manifestSha256: { type: ['string', 'null'] },
+          finishedAt: { type: ['string', 'null'], format: 'date-time' },
+          expiresAt: { type: ['string', 'null'], format: 'date-time', description: 'When an unfetched file is removed' },
+          downloads: { type: 'integer' },
+          failure: { type: ['string', 'null'], description: 'error or interrupted' },
+          removedBecause: { type: ['string', 'null'], description: 'downloaded, expired or deleted' },
+        },
+      },
+      AuditExportJobPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/AuditExportJob' } }, next: { type: ['string', 'null'] } } },
       AuditEventPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/AuditEvent' } }, next: { type: ['string', 'null'] } } },
       Attachment: {
         type: 'object',

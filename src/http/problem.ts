@@ -26,6 +26,8 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   database_unavailable: 503,
   migrations_pending: 503,
   store_closed: 503,
+  conflict: 409,
+  gone: 410,
 };
 
 const titles: Record<number, string> = {
@@ -35,6 +37,7 @@ const titles: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not found',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Content too large',
   415: 'Unsupported media type',
   422: 'Unprocessable request',

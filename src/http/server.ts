@@ -7,6 +7,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../runtime.js';
 import { startAttachmentHousekeeping } from '../attachments/housekeeping.js';
+import { startExportHousekeeping } from '../audit/export-housekeeping.js';
+import { exportsDir, settleRunningExports } from '../audit/export-jobs.js';
 import { Projector } from '../events/projector.js';
 import { LiveFeed } from '../posts/live-feed.js';
 import { startIdentity } from '../identity/identity.js';
@@ -29,7 +31,12 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const projector = await Projector.start(runtime.db.knex, runtime.store, projections, logger);
   const feed = await LiveFeed.start(runtime.store);
   const identity = await startIdentity(runtime);
-  const stopHousekeeping = startAttachmentHousekeeping(runtime.db.knex, runtime.store, runtime.clock, logger);
+  const stopAttachmentHousekeeping = startAttachmentHousekeeping(runtime.db.knex, runtime.store, runtime.clock, logger);
+  const stopExportHousekeeping = startExportHousekeeping(runtime.db.knex, runtime.store, exportsDir(config.dataDir), runtime.clock, logger);
+  const stopHousekeeping = async () => {
+    await stopAttachmentHousekeeping();
+    await stopExportHousekeeping();
+  };
   const app = createApp(runtime, lifecycle, { identity, projector, feed });
   const server = config.tls
     ? https.createServer({ cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) }, app)
@@ -70,6 +77,8 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
           setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         });
         await stopHousekeeping();
+        // An export still being written after the grace period is left to housekeeping.
+        await settleRunningExports(SHUTDOWN_GRACE_MS);
         await identity.close();
         await projector.stop();
         await runtime.close();

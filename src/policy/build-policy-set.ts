@@ -118,7 +118,8 @@ export function buildPolicySet(files: Readonly<Record<string, string>>, prefix =
   const groupsRaw = single.get('groups')?.value ?? {};
   const aliases = new Map<string, string>(Object.entries<string>(groupsRaw.aliases ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const directory = { known: groupsRaw.known as string[] | undefined, aliases };
-  const limits = (single.get('limits')?.value as Limits | undefined) ?? DEFAULT_LIMITS;
+  const given = single.get('limits')?.value as Omit<Limits, 'exports'> & Partial<Pick<Limits, 'exports'>> | undefined;
+  const limits: Limits = given ? { ...given, exports: given.exports ?? DEFAULT_LIMITS.exports } : DEFAULT_LIMITS;
   let guideline: Guideline | undefined;
   const g = single.get('guideline');
   if (g) {

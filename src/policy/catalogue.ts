@@ -47,7 +47,7 @@ export const SUBJECTS = {
   },
   Export: {
     description: 'an audit export',
-    actions: ['read', 'create'],
+    actions: ['read', 'create', 'delete'],
     fields: { requestedBy: 'text' },
   },
   LegalHold: {

@@ -65,6 +65,8 @@ export interface Limits {
   readonly commentLength: number;
   readonly messageLength: number;
   readonly attachments: { readonly maxBytes: number; readonly types: readonly string[] };
+  /** Audit export files through the API: removed after this many downloads, or unfetched after so many hours. */
+  readonly exports: { readonly keepHours: number; readonly maxDownloads: number };
 }
 
 export interface RetentionRule {
@@ -107,4 +109,5 @@ export const DEFAULT_LIMITS: Limits = {
   commentLength: 2000,
   messageLength: 5000,
   attachments: { maxBytes: 25 * 1024 * 1024, types: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'] },
+  exports: { keepHours: 24, maxDownloads: 1 },
 };

@@ -157,7 +157,7 @@ export const policyFileSchema = {
     },
     limits: {
       type: 'object',
-      description: 'limits: { postLength, commentLength, messageLength, attachments }',
+      description: 'limits: { postLength, commentLength, messageLength, attachments, exports }',
       properties: {
         postLength: { type: 'integer', minimum: 1, maximum: 100000, description: 'a number of characters from 1 to 100000' },
         commentLength: { type: 'integer', minimum: 1, maximum: 100000, description: 'a number of characters from 1 to 100000' },
@@ -176,6 +176,16 @@ export const policyFileSchema = {
             },
           },
           required: ['maxBytes', 'types'],
+          additionalProperties: false,
+        },
+        exports: {
+          type: 'object',
+          description: 'audit export files: { keepHours, maxDownloads }',
+          properties: {
+            keepHours: { type: 'integer', minimum: 1, maximum: 720, description: 'hours a finished export waits for its download, 1 to 720' },
+            maxDownloads: { type: 'integer', minimum: 1, maximum: 10, description: 'downloads after which the file is removed, 1 to 10' },
+          },
+          required: ['keepHours', 'maxDownloads'],
           additionalProperties: false,
         },
       },
