@@ -23,9 +23,9 @@ export interface ExportSweep {
 export async function sweepExports(knex: Knex, store: EventStore, dir: string, now: Date): Promise<ExportSweep> {
   let expired = 0;
   let interrupted = 0;
-  const due = (await knex('audit_exports').where({ state: 'ready' }).where('expires_at', '<=', now).select('id')) as { id: string }[];
+  const due = await knex('audit_exports').where({ state: 'ready' }).where('expires_at', '<=', now).select<{ id: string }[]>('id');
   for (const { id } of due) if (await removeExport({ store, dir }, id, 'expired', { actor: ACTOR })) expired++;
-  const stale = (await knex('audit_exports').where({ state: 'running' }).where('requested_at', '<', new Date(now.getTime() - INTERRUPTED_AFTER_MS)).select('id')) as { id: string }[];
+  const stale = await knex('audit_exports').where({ state: 'running' }).where('requested_at', '<', new Date(now.getTime() - INTERRUPTED_AFTER_MS)).select<{ id: string }[]>('id');
   for (const { id } of stale) {
     const current = await streamState(store, id);
     if (current.state !== 'running') continue;
@@ -38,7 +38,7 @@ export async function sweepExports(knex: Knex, store: EventStore, dir: string, n
   }
   let strayFiles = 0;
   if (fs.existsSync(dir)) {
-    const ready = new Set(((await knex('audit_exports').whereIn('state', ['ready', 'running']).select('id')) as { id: string }[]).map((r) => `${r.id}.zip`));
+    const ready = new Set((await knex('audit_exports').whereIn('state', ['ready', 'running']).select<{ id: string }[]>('id')).map((r) => `${r.id}.zip`));
     for (const name of fs.readdirSync(dir)) {
       const file = path.join(dir, name);
       const old = fs.statSync(file).mtimeMs < now.getTime() - INTERRUPTED_AFTER_MS;
