@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { writeAuditExport } from '../src/audit/export.js';
 import { loadConfig } from '../src/config/config.js';
 import { EVENT_COLUMNS } from '../src/events/event-rows.js';
+import { recordSignIn } from '../src/identity/user-directory.js';
 import { createLogger } from '../src/log/logger.js';
 import { startRuntime } from '../src/runtime.js';
 import { withScratchDatabase } from './postgres-admin.js';
@@ -22,6 +23,10 @@ const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const BATCH = 1_000;
 const TARGET_MB = 300;
+const USERS = 1_000;
+const DEPARTMENTS = ['GG-Vertrieb', 'GG-Apollo', 'GG-Geschaeftsleitung', 'GG-Datenschutz', 'GG-IT-Admins'];
+/** A directory change invalidates the cached audiences: one every so many events. */
+const GROUP_CHANGE_EVERY = 10_000;
 
 /** Runs one measured task in a process of its own, so its peak memory is its own (not the seeding's). */
 async function inChild(task: 'raw' | 'export', databaseUrl: string, dataDir: string): Promise<{ seconds: number; bytes: number; events: number; maxRssMb: number }> {
@@ -80,8 +85,13 @@ const outcome = await withScratchDatabase(ADMIN_URL, 'flurfunk_export_bench', as
   const config = loadConfig({ DATABASE_URL: databaseUrl, FLURFUNK_DATA_DIR: work, NODE_ENV: 'production', LOG_LEVEL: 'error', POLICY_DIR: path.resolve('policies') });
   const runtime = await startRuntime(config, createLogger('error'), { migrate: true, policy: { watch: false } });
   try {
-    console.log(`Seeding ${EVENTS.toLocaleString('en')} events (posts with sealed text, in streams of 10)`);
+    console.log(`Seeding ${EVENTS.toLocaleString('en')} events (${USERS} sign-ins, then posts with sealed text in streams of 10, a group change every ${GROUP_CHANGE_EVERY.toLocaleString('en')} events)`);
     const seedStarted = performance.now();
+    // A directory for the audiences: people in a few departments, as sign-ins record them.
+    const groupsOf = (i: number, round: number) => ['GG-Alle', DEPARTMENTS[(i + round) % DEPARTMENTS.length]!];
+    for (let i = 0; i < USERS; i += 50) {
+      await Promise.all(Array.from({ length: Math.min(50, USERS - i) }, (_, k) => recordSignIn(runtime.store, { userId: `user-${i + k}`, name: `Person ${i + k}`, email: undefined, groups: groupsOf(i + k, 0), session: 'bench' }, { actor: `user-${i + k}` })));
+    }
     const text = 'Wochenbericht: Meilenstein erreicht, Budget im Plan, nächste Schritte mit dem Vertrieb abstimmen. '.repeat(2);
     for (let done = 0; done < EVENTS; done += BATCH) {
       const n = Math.min(BATCH, EVENTS - done);
@@ -95,6 +105,10 @@ const outcome = await withScratchDatabase(ADMIN_URL, 'flurfunk_export_bench', as
         ),
       );
       if ((done / BATCH) % 100 === 0) process.stdout.write(`  ${done.toLocaleString('en')}\r`);
+      if (done > 0 && done % GROUP_CHANGE_EVERY === 0) {
+        const who = (done / GROUP_CHANGE_EVERY) % USERS;
+        await recordSignIn(runtime.store, { userId: `user-${who}`, name: `Person ${who}`, email: undefined, groups: groupsOf(who, done / GROUP_CHANGE_EVERY), session: 'bench' }, { actor: `user-${who}` });
+      }
     }
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     console.log(`  seeded in ${seedSeconds.toFixed(1)} s`);
@@ -105,7 +119,7 @@ const outcome = await withScratchDatabase(ADMIN_URL, 'flurfunk_export_bench', as
     const mb = (bytes: number) => bytes / 1024 / 1024;
     const lines = [
       `raw baseline (read pages, write JSON lines): ${raw.events.toLocaleString('en')} events in ${raw.seconds.toFixed(1)} s = ${Math.round(raw.events / raw.seconds).toLocaleString('en')} events/s, ${(mb(raw.bytes) / raw.seconds).toFixed(1)} MB/s of output, peak RSS ${raw.maxRssMb.toFixed(0)} MB`,
-      `audit export (open, CSV, sign, zip):         ${exported.events.toLocaleString('en')} events in ${exported.seconds.toFixed(1)} s = ${Math.round(exported.events / exported.seconds).toLocaleString('en')} events/s, ${(mb(exported.bytes) / exported.seconds).toFixed(1)} MB/s of ZIP (${mb(exported.bytes).toFixed(0)} MB), peak RSS ${exported.maxRssMb.toFixed(0)} MB`,
+      `audit export (open, audiences, CSV, sign, zip): ${exported.events.toLocaleString('en')} events in ${exported.seconds.toFixed(1)} s = ${Math.round(exported.events / exported.seconds).toLocaleString('en')} events/s, ${(mb(exported.bytes) / exported.seconds).toFixed(1)} MB/s of ZIP (${mb(exported.bytes).toFixed(0)} MB), peak RSS ${exported.maxRssMb.toFixed(0)} MB`,
       `ratio export / raw time: ${(exported.seconds / raw.seconds).toFixed(2)}; target peak RSS < ${TARGET_MB} MB: ${exported.maxRssMb < TARGET_MB ? 'met' : 'MISSED'}`,
     ];
     for (const line of lines) console.log(line);

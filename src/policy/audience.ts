@@ -31,13 +31,26 @@ export type AudienceSubject = Extract<SubjectType, 'Space' | 'Post' | 'Comment' 
 export function audienceOf(policy: CompiledPolicy, users: Iterable<KnownUser>, type: AudienceSubject, fields: Readonly<Record<string, unknown>>): Audience {
   const readers: AudienceMember[] = [];
   let excluded = 0;
+  // Unless a read rule tests the person ($user.id, $user.groups), people with the same groups
+  // and roles are decided alike: decide once per such kind of person, not once per person
+  // (and build one CASL ability per kind rather than one per person).
+  const perPerson = readDependsOnPerson(policy, type);
+  const decided = new Map<string, ReturnType<typeof decide>>();
   for (const user of users) {
     const principal = policy.principal(user);
-    const decision = decide(policy, principal, 'read', type, fields);
+    const kind = perPerson ? `\u0002${user.id}` : `${principal.groups.join('\u0000')}\u0001${principal.roles.join('\u0000')}`;
+    let decision = decided.get(kind);
+    if (!decision) decided.set(kind, (decision = decide(policy, principal, 'read', type, fields)));
     if (decision.allowed) readers.push({ id: user.id, name: user.name, via: decision.rule!.summary });
     else excluded += 1;
   }
   return { readers: readers.sort((a, b) => a.id.localeCompare(b.id)), excluded };
+}
+
+/** Does a rule about reading `type` name the person asking? */
+function readDependsOnPerson(policy: CompiledPolicy, type: AudienceSubject): boolean {
+  const personal = (value: unknown): boolean => value === '$user.id' || value === '$user.groups' || (Array.isArray(value) && value.some(personal));
+  return policy.set.rules.some((rule) => rule.subject === type && rule.actions.includes('read') && rule.when !== undefined && Object.values(rule.when).some((c) => personal(c.value)));
 }
 
 /** A space's audience, from its id: the fields come from the policy itself. */
