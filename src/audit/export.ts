@@ -24,7 +24,7 @@ import { wherePermitted } from '../policy/sql-filter.js';
 import { version } from '../version.js';
 import { AUDIT_COLUMNS, whereAuditFilters, type AuditFilters } from './audit-queries.js';
 import { AudienceHistory, type AudienceRecord, type AudienceRef } from './audience-history.js';
-import { ContentSubjects } from './content-subjects.js';
+import { ContentSubjects, type ContentSubject } from './content-subjects.js';
 import { exportReadme } from './export-readme.js';
 
 const PAGE = 1_000;
@@ -170,6 +170,16 @@ export interface SignedExportRequest extends Omit<ExportRequest, 'filters'> {
   readonly describe: JsonObject;
   /** Further files, written before the manifest lists them all. */
   readonly extraFiles?: readonly { readonly name: string; readonly write: (out: HashedFile) => Promise<void> }[];
+  /** Whether an event's sealed content is opened; by default the audit export's rule (`auditOpens`). */
+  readonly opens?: ContentRule;
+}
+
+/** Decides whether an event's sealed content is opened (`present`/`shredded`) or `withheld`. */
+export type ContentRule = (event: RecordedEvent, subject: ContentSubject | undefined) => boolean;
+
+/** The audit export's rule: the exporter's policy allows `export` on the record the content belongs to. */
+export function auditOpens(ability: AppAbility): ContentRule {
+  return (_event, subject) => subject !== undefined && ability.can('export', asSubject(subject.type, subject.fields) as never);
 }
 
 /** Writes the ZIP: events, their audiences and extra files, the chain, the signed manifest. */
@@ -187,6 +197,7 @@ export async function writeSignedExport(parts: ExportParts, request: SignedExpor
     await csv.write(`\uFEFF${CSV_COLUMNS.join(',')}\r\n`);
     const subjects = new ContentSubjects(parts.store);
     const history = await AudienceHistory.load(parts.knex);
+    const opens = request.opens ?? auditOpens(request.ability);
     let count = 0;
     let first: RecordedEvent | undefined;
     let last: RecordedEvent | undefined;
@@ -210,7 +221,7 @@ export async function writeSignedExport(parts: ExportParts, request: SignedExpor
         let state: ContentState = 'none';
         let content: unknown = null;
         if (event.payload !== null) {
-          if (!subject || !request.ability.can('export', asSubject(subject.type, subject.fields) as never)) state = 'withheld';
+          if (!opens(event, subject)) state = 'withheld';
           else {
             const opened = await parts.store.personal(event);
             state = opened.state === 'present' ? 'present' : 'shredded';

@@ -1,11 +1,14 @@
-// `flurfunk audit export` and `flurfunk audit verify`: signed exports of the audit trail for
-// auditors, made on the authority of a person the policy lets export it (--as), and their
+// `flurfunk audit export`, `flurfunk audit subject-access` and `flurfunk audit verify`: signed
+// exports of the audit trail for auditors, and of everything about one person for that person
+// (GDPR Art. 15), each made on the authority of a person the policy allows (--as), and their
 // verification with nothing but the ZIP.
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/config.js';
-import { ForbiddenError, UsageError } from '../errors.js';
+import { ForbiddenError, UsageError, ValidationError } from '../errors.js';
 import { auditFilters } from '../audit/audit-queries.js';
 import { writeAuditExport } from '../audit/export.js';
+import { writeSubjectAccessExport } from '../audit/subject-access.js';
 import { verifyAuditExport } from '../audit/verify-export.js';
 import { knownUsers } from '../identity/user-directory.js';
 import { createLogger } from '../log/logger.js';
@@ -33,7 +36,7 @@ export async function auditExportCommand(options: ExportOptions): Promise<void> 
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/"(\w+)"/, '--$1'));
   }
-  if (!options.out.endsWith('.zip')) throw new UsageError('--out must name a .zip file');
+  checkedOut(options.out);
   const config = loadConfig();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const runtime = await startRuntime(config, logger, { migrate: false, policy: { watch: false } });
@@ -50,6 +53,43 @@ export async function auditExportCommand(options: ExportOptions): Promise<void> 
       { expectedVersion: 'any', actor: person.id, policyVersion: policy.version },
     );
     console.log(`exported ${summary.events} events (positions ${summary.first ?? '-'}–${summary.last ?? '-'}) to ${summary.file} (${summary.bytes} bytes, manifest SHA-256 ${summary.manifestSha256})`);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** --out names a .zip in a folder that exists (checked before the database is opened). */
+function checkedOut(out: string): string {
+  if (!out.endsWith('.zip')) throw new UsageError('--out must name a .zip file');
+  const dir = path.dirname(path.resolve(out));
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--out ${out}: the folder ${dir} does not exist`);
+  return out;
+}
+
+export async function subjectAccessCommand(options: { as: string; person: string; out: string }): Promise<void> {
+  const out = checkedOut(options.out);
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const runtime = await startRuntime(config, logger, { migrate: false, policy: { watch: false } });
+  try {
+    const policy = runtime.policy!.current;
+    const exporter = (await knownUsers(runtime.db.knex)).find((u) => u.id === options.as);
+    if (!exporter) throw new UsageError(`--as ${options.as}: no such person has signed in to Flurfunk`);
+    const ability = policy.abilityFor(policy.principal({ id: exporter.id, groups: exporter.groups, name: exporter.name }));
+    let summary;
+    try {
+      summary = await writeSubjectAccessExport({ knex: runtime.db.knex, store: runtime.store, signingKey: runtime.signingKey }, { personId: options.person, by: exporter.id, ability, policyVersion: policy.version, out, now: runtime.clock() });
+    } catch (err) {
+      // The one validation failure is an unknown person: a usage error of --person.
+      if (err instanceof ValidationError) throw new UsageError(`--person ${options.person}: ${err.message}`);
+      throw err;
+    }
+    await runtime.store.append(
+      AUDIT_EXPORTS_STREAM,
+      [{ type: 'SubjectAccessExported', data: { via: 'cli', personId: options.person, file: path.basename(summary.file), events: summary.events, manifestSha256: summary.manifestSha256 } }],
+      { expectedVersion: 'any', actor: exporter.id, policyVersion: policy.version },
+    );
+    console.log(`exported what Flurfunk holds about ${options.person}: ${summary.events} events and subject.json to ${summary.file} (${summary.bytes} bytes, manifest SHA-256 ${summary.manifestSha256})`);
   } finally {
     await runtime.close();
   }

@@ -7,7 +7,7 @@ import { variables, variableNames } from '../config/variables.js';
 import { version } from '../version.js';
 import { serveCommand } from './serve.js';
 import { migrateCommand } from './migrate.js';
-import { auditExportCommand, auditVerifyCommand } from './audit.js';
+import { auditExportCommand, auditVerifyCommand, subjectAccessCommand } from './audit.js';
 import { rebuildCommand } from './events-rebuild.js';
 import { verifyCommand } from './events-verify.js';
 import { policyCheckCommand, policyDiffCommand, policyExplainCommand, policyTestCommand } from './policy.js';
@@ -50,7 +50,7 @@ events
   .description('Recreate every read model (users, posts, comments, follows, conversations, attachments, notifications, reactions, pins, reports, …) from the events. Stop the servers using the database first.')
   .action(rebuildCommand);
 
-const audit = program.command('audit').description('Signed exports of the audit trail for auditors, and their verification.');
+const audit = program.command('audit').description('Signed exports of the audit trail for auditors and of one person\'s data for that person, and their verification.');
 audit
   .command('export')
   .description('Write a signed ZIP of the audit trail (events.jsonl, events.csv, chain.json, manifest.json and its CMS signature, certificate.pem, README.txt) on the authority of a person the policy lets export it.')
@@ -63,6 +63,15 @@ audit
   .option('--type <types>', 'only these event types, comma-separated')
   .option('--stream <id>', 'only this stream')
   .action(auditExportCommand);
+audit
+  .command('subject-access')
+  .description(
+    'Answer a subject-access request (GDPR Art. 15): a signed ZIP in the audit export\'s format of everything Flurfunk holds about one person — the events naming them (events.jsonl, checked by `audit verify`) and subject.json (profile, sign-ins, sessions, posts, comments, conversations, messages, files, follows, reactions, reports, notifications). Their own texts are included (posts and comments only where the policy lets them leave Flurfunk); of what others wrote, only facts. Recorded as a SubjectAccessExported event.',
+  )
+  .requiredOption('--as <userId>', 'the person answering the request (a data-protection officer: the policy must allow accessRequest on User)')
+  .requiredOption('--person <userId>', 'the person the request is about (must have signed in to Flurfunk)')
+  .requiredOption('--out <file.zip>', 'where to write the ZIP (owner-only permissions; written completely or not at all)')
+  .action(subjectAccessCommand);
 audit
   .command('verify')
   .description('Check an export with nothing but the ZIP: signature, every file\'s SHA-256, every event\'s hash and link, and the signed checkpoints. Exit 0 when all hold, 1 naming what fails.')

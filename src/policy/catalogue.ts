@@ -62,7 +62,8 @@ export const SUBJECTS = {
   },
   User: {
     description: 'a person known to Flurfunk (profile, directory groups)',
-    actions: ['read', 'follow', 'erase'],
+    // accessRequest: answer the person's subject-access request (GDPR Art. 15) with an export of what Flurfunk holds about them.
+    actions: ['read', 'follow', 'erase', 'accessRequest'],
     fields: { userId: 'text', groups: 'list' },
   },
 } as const satisfies Record<string, SubjectSpec>;
