@@ -21,7 +21,8 @@ import { decidingPolicy, reasonFor, type Caller, type CommandDeps } from '../pos
 import type { Page } from '../posts/post-queries.js';
 import { isUuid, record } from '../posts/record.js';
 import { auditFilters, type AuditFilters } from './audit-queries.js';
-import { writeAuditExport } from './export.js';
+import { writeAuditExport, type ExportSummary } from './export.js';
+import { knownPerson, requireAccessRequest, writeSubjectAccessExport } from './subject-access.js';
 
 export const exportStream = (id: string) => `export:${id}`;
 
@@ -47,6 +48,8 @@ export interface ExportView {
   readonly requestedBy: string;
   readonly requestedAt: string;
   readonly filters: AuditFilters;
+  /** A subject-access export: the person it is about. */
+  readonly person: string | null;
   readonly events: number | null;
   readonly bytes: number | null;
   readonly manifestSha256: string | null;
@@ -86,7 +89,8 @@ function view(row: ExportRow): ExportView {
     state: row.state,
     requestedBy: row.requested_by,
     requestedAt: iso(row.requested_at)!,
-    filters: ((typeof row.selection === 'string' ? JSON.parse(row.selection) : row.selection) as { filters?: AuditFilters }).filters ?? {},
+    filters: selectionOf(row).filters ?? {},
+    person: selectionOf(row).person ?? null,
     events: row.events,
     bytes: row.bytes === null ? null : Number(row.bytes),
     manifestSha256: row.manifest_sha256,
@@ -98,9 +102,16 @@ function view(row: ExportRow): ExportView {
   };
 }
 
-/** The caller may work with exports at all, or ForbiddenError with the policy's reason. */
+function selectionOf(row: ExportRow): { filters?: AuditFilters; person?: string } {
+  return (typeof row.selection === 'string' ? JSON.parse(row.selection) : row.selection) as { filters?: AuditFilters; person?: string };
+}
+
+/**
+ * The caller may work with exports at all (export the audit trail, or answer subject-access
+ * requests), and take this action on them; or ForbiddenError with the policy's reason.
+ */
 function requireExporter(ability: AppAbility, action: 'create' | 'read' | 'delete'): void {
-  if (!ability.can('export', 'AuditLog')) throw new ForbiddenError(reasonFor(ability, 'export', 'AuditLog', 'Exporting the audit trail is for those the policy names (data-protection officers).'));
+  if (!ability.can('export', 'AuditLog') && !ability.can('accessRequest', 'User')) throw new ForbiddenError(reasonFor(ability, 'export', 'AuditLog', 'Exporting the audit trail is for those the policy names (data-protection officers).'));
   if (!ability.can(action, 'Export')) throw new ForbiddenError(reasonFor(ability, action, 'Export', `The policy does not let you ${action} audit exports.`));
 }
 
@@ -126,17 +137,26 @@ export async function listExports(deps: CommandDeps, caller: Caller, page: { bef
   return { items: items.map(view), next: rows.length > page.limit ? String(items[items.length - 1]!.position) : null };
 }
 
-/** What a request body may hold: the audit filters, as the audit query takes them. */
-function requestedFilters(body: unknown): AuditFilters {
-  if (body === undefined || body === null) return {};
+/** What an export is of: the audit trail through filters, or everything about one person. */
+type Selection = { readonly kind: 'audit-trail'; readonly filters: AuditFilters } | { readonly kind: 'subject-access'; readonly person: string };
+
+/** Reads a request body: `{ "kind"?: "audit-trail", "filters"?: {…} }` or `{ "kind": "subject-access", "person": id }`. */
+function requestedSelection(body: unknown): Selection {
+  if (body === undefined || body === null) return { kind: 'audit-trail', filters: {} };
   if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('expected a JSON object, e.g. { "filters": { "from": "2026-01-01", "type": "PostCreated" } }');
-  const { kind, filters, ...rest } = body as Record<string, unknown>;
+  const { kind = 'audit-trail', filters, person, ...rest } = body as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new ValidationError(`unknown field ${unknown.map((k) => `"${k}"`).join(', ')}; an export request has "kind" and "filters"`);
-  if (kind !== undefined && kind !== 'audit-trail') throw new ValidationError('"kind" must be "audit-trail"');
-  if (filters === undefined) return {};
+  if (unknown.length > 0) throw new ValidationError(`unknown field ${unknown.map((k) => `"${k}"`).join(', ')}; an export request has "kind" and "filters", or "kind" and "person"`);
+  if (kind === 'subject-access') {
+    if (filters !== undefined) throw new ValidationError('a subject-access export takes "person", not "filters"');
+    if (typeof person !== 'string' || person.length === 0 || person.length > 200) throw new ValidationError('"person" must be the id of a person known to Flurfunk');
+    return { kind, person };
+  }
+  if (kind !== 'audit-trail') throw new ValidationError('"kind" must be "audit-trail" or "subject-access"');
+  if (person !== undefined) throw new ValidationError('"person" belongs to a subject-access export ("kind": "subject-access")');
+  if (filters === undefined) return { kind, filters: {} };
   if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) throw new ValidationError('"filters" must be an object with from, to, actor, type, space or stream');
-  return auditFilters(filters as Record<string, unknown>);
+  return { kind, filters: auditFilters(filters as Record<string, unknown>) };
 }
 
 /** Jobs this process is running, so shutdown can wait for them and the limit can be kept. */
@@ -146,26 +166,40 @@ const running = new Set<Promise<void>>();
 export async function requestExport(deps: ExportJobDeps, caller: Caller, body: unknown): Promise<ExportView> {
   const { policy, ability } = decidingPolicy(deps, caller);
   requireExporter(ability, 'create');
-  const filters = requestedFilters(body);
+  const selection = requestedSelection(body);
+  if (selection.kind === 'audit-trail' && !ability.can('export', 'AuditLog')) throw new ForbiddenError(reasonFor(ability, 'export', 'AuditLog', 'Exporting the audit trail is for those the policy names (data-protection officers).'));
+  if (selection.kind === 'subject-access') {
+    requireAccessRequest(ability, caller.principal.id);
+    const person = await knownPerson(deps.knex, selection.person);
+    if (!person) throw new ValidationError(`no person known to Flurfunk with id "${selection.person}" (a person becomes known at their first sign-in)`);
+    requireAccessRequest(ability, caller.principal.id, person);
+  }
   const mine: unknown = await deps.knex('audit_exports').where({ requested_by: caller.principal.id, state: 'running' }).first('id');
   if (mine !== undefined) throw new ConflictError('You have an export running; wait until it is ready (GET /api/audit/exports).');
   if (running.size >= RUNNING_LIMIT) throw new ConflictError('The server is busy with other exports; try again in a few minutes.');
   const id = crypto.randomUUID();
-  await record(deps, caller, policy, exportStream(id), [{ type: 'AuditExportRequested', data: { exportId: id, kind: 'audit-trail', filters: filters as JsonObject, via: 'api' } }], 0);
-  const job = runJob(deps, caller, ability, policy.version, id, filters).finally(() => running.delete(job));
+  const requested: JsonObject = selection.kind === 'audit-trail' ? { filters: selection.filters as JsonObject } : { personId: selection.person };
+  await record(deps, caller, policy, exportStream(id), [{ type: 'AuditExportRequested', data: { exportId: id, kind: selection.kind, ...requested, via: 'api' } }], 0);
+  const job = runJob(deps, caller, ability, policy.version, id, selection).finally(() => running.delete(job));
   running.add(job);
   return view(await exportRow(deps.knex, ability, id));
 }
 
-async function runJob(deps: ExportJobDeps, caller: Caller, ability: AppAbility, policyVersion: string, id: string, filters: AuditFilters): Promise<void> {
+async function runJob(deps: ExportJobDeps, caller: Caller, ability: AppAbility, policyVersion: string, id: string, selection: Selection): Promise<void> {
   const context = { actor: caller.principal.id, correlationId: caller.correlationId, policyVersion };
   const file = exportFile(deps.dir, id);
   try {
     fs.mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
-    const summary = await writeAuditExport({ knex: deps.knex, store: deps.store, signingKey: deps.signingKey }, { filters, by: caller.principal.id, ability, policyVersion, out: file, now: deps.clock() });
+    const parts = { knex: deps.knex, store: deps.store, signingKey: deps.signingKey };
+    const common = { by: caller.principal.id, ability, policyVersion, out: file, now: deps.clock() };
+    const summary: ExportSummary = selection.kind === 'audit-trail' ? await writeAuditExport(parts, { ...common, filters: selection.filters }) : await writeSubjectAccessExport(parts, { ...common, personId: selection.person });
     const keepHours = deps.policy.current.set.limits.exports.keepHours;
     const expiresAt = new Date(deps.clock().getTime() + keepHours * 3_600_000).toISOString();
-    const done: NewEvent = { type: 'AuditExported', data: { exportId: id, via: 'api', file: path.basename(file), filters: filters as JsonObject, events: summary.events, firstPosition: summary.first, lastPosition: summary.last, manifestSha256: summary.manifestSha256, bytes: summary.bytes, expiresAt } };
+    const facts = { exportId: id, via: 'api', file: path.basename(file), events: summary.events, manifestSha256: summary.manifestSha256, bytes: summary.bytes, expiresAt };
+    const done: NewEvent =
+      selection.kind === 'audit-trail'
+        ? { type: 'AuditExported', data: { ...facts, filters: selection.filters as JsonObject, firstPosition: summary.first, lastPosition: summary.last } }
+        : { type: 'SubjectAccessExported', data: { ...facts, personId: selection.person } };
     try {
       // At version 1: if housekeeping gave the job up meanwhile, its file must not appear.
       await deps.store.append(exportStream(id), [done], { ...context, expectedVersion: 1 });
@@ -210,7 +244,7 @@ export async function streamState(store: EventStore, id: string): Promise<Stream
   let downloads = 0;
   let expiresAt: Date | undefined;
   for (const e of events) {
-    if (e.type === 'AuditExported') {
+    if (e.type === 'AuditExported' || e.type === 'SubjectAccessExported') {
       state = 'ready';
       expiresAt = new Date(e.data.expiresAt as string);
     } else if (e.type === 'AuditExportFailed') state = 'failed';

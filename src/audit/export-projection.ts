@@ -3,7 +3,7 @@ import type { Projection } from '../events/projector.js';
 
 export const exportsProjection: Projection = {
   name: 'audit_exports',
-  types: new Set(['AuditExportRequested', 'AuditExported', 'AuditExportFailed', 'AuditExportDownloaded', 'AuditExportRemoved']),
+  types: new Set(['AuditExportRequested', 'AuditExported', 'SubjectAccessExported', 'AuditExportFailed', 'AuditExportDownloaded', 'AuditExportRemoved']),
   // The CLI's exports (stream audit-exports) are files the operator holds, not jobs.
   accepts: (event) => event.streamId.startsWith('export:'),
   async apply(trx, events) {
@@ -11,9 +11,10 @@ export const exportsProjection: Projection = {
       const id = e.data.exportId as string;
       switch (e.type) {
         case 'AuditExportRequested':
-          await trx('audit_exports').insert({ id, position: e.position, kind: e.data.kind as string, requested_by: e.actor, requested_at: e.occurredAt, selection: JSON.stringify({ filters: e.data.filters }), state: 'running' });
+          await trx('audit_exports').insert({ id, position: e.position, kind: e.data.kind as string, requested_by: e.actor, requested_at: e.occurredAt, selection: JSON.stringify(e.data.kind === 'subject-access' ? { person: e.data.personId } : { filters: e.data.filters }), state: 'running' });
           break;
         case 'AuditExported':
+        case 'SubjectAccessExported':
           await trx('audit_exports').where({ id }).update({ state: 'ready', events: e.data.events as number, bytes: e.data.bytes as number, manifest_sha256: e.data.manifestSha256 as string, finished_at: e.occurredAt, expires_at: e.data.expiresAt as string });
           break;
         case 'AuditExportFailed':

@@ -567,7 +567,7 @@ export const openApiDocument = {
       post: {
         operationId: 'requestAuditExport',
         summary:
-          'Start a signed audit export (the same ZIP as `flurfunk audit export`) as a job: 202 with the job, whose state turns "ready" (or "failed"); recorded as AuditExportRequested. For those the policy lets export AuditLog and create Export (data-protection officers); 403 with the reason otherwise. 409 while the caller has an export running or the server runs its limit of exports.',
+          'Start a signed export as a job — of the audit trail (the same ZIP as `flurfunk audit export`), or with "kind": "subject-access" of everything about one person (as `flurfunk audit subject-access`): 202 with the job, whose state turns "ready" (or "failed"); recorded as AuditExportRequested. For those the policy lets export AuditLog and create Export (data-protection officers); 403 with the reason otherwise. 409 while the caller has an export running or the server runs its limit of exports.',
         security: signedIn,
         requestBody: { required: false, content: json('AuditExportRequest') },
         responses: { '202': { description: 'The export job, running', headers: { Location: { description: 'The job', schema: { type: 'string' } } }, content: json('AuditExportJob') }, '400': problem, '401': problem, '403': problem, '409': problem },
@@ -722,7 +722,8 @@ export const openApiDocument = {
         type: 'object',
         additionalProperties: false,
         properties: {
-          kind: { enum: ['audit-trail'], description: 'What to export (default audit-trail)' },
+          kind: { enum: ['audit-trail', 'subject-access'], description: 'What to export: the audit trail (default), or everything about one person (GDPR Art. 15; needs accessRequest on the person)' },
+          person: { type: 'string', description: 'For subject-access: the person’s id' },
           filters: {
             type: 'object',
             additionalProperties: false,
@@ -733,14 +734,15 @@ export const openApiDocument = {
       },
       AuditExportJob: {
         type: 'object',
-        required: ['id', 'kind', 'state', 'requestedBy', 'requestedAt', 'filters', 'events', 'bytes', 'manifestSha256', 'finishedAt', 'expiresAt', 'downloads', 'failure', 'removedBecause'],
+        required: ['id', 'kind', 'state', 'requestedBy', 'requestedAt', 'filters', 'person', 'events', 'bytes', 'manifestSha256', 'finishedAt', 'expiresAt', 'downloads', 'failure', 'removedBecause'],
         properties: {
           id: { type: 'string', format: 'uuid' },
-          kind: { type: 'string' },
+          kind: { enum: ['audit-trail', 'subject-access'] },
           state: { enum: ['running', 'ready', 'failed', 'removed'] },
           requestedBy: { type: 'string' },
           requestedAt: { type: 'string', format: 'date-time' },
           filters: { type: 'object', description: 'The filters as recorded (types as a list, space as spaceId, stream as streamId)' },
+          person: { type: ['string', 'null'], description: 'A subject-access export: the person it is about' },
           events: { type: ['integer', 'null'] },
           bytes: { type: ['integer', 'null'] },
           manifestSha256: { type: ['string', 'null'] },

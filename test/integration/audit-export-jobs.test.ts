@@ -92,6 +92,9 @@ describe('audit exports through the API', function () {
       [{ filters: { colour: 'red' } }, /unknown filter "colour"/],
       [{ kind: 'everything' }, /"kind" must be "audit-trail"/],
       [{ filter: {} }, /unknown field "filter"/],
+      [{ kind: 'subject-access' }, /"person" must be the id of a person/],
+      [{ kind: 'subject-access', person: 'nobody' }, /no person known to Flurfunk with id "nobody"/],
+      [{ person: 'ada' }, /"person" belongs to a subject-access export/],
     ] as const) {
       const answer = await call<{ detail: string }>(t, dieter, 'POST', '/api/audit/exports', body);
       expect(answer.status).to.equal(400);
@@ -131,6 +134,22 @@ describe('audit exports through the API', function () {
       ['AuditExportDownloaded', 'dieter', null],
       ['AuditExportRemoved', 'dieter', 'downloaded'],
     ]);
+  });
+
+  it('makes a subject-access export (GDPR Art. 15) the same way, for one person', async function () {
+    this.timeout(60_000);
+    const job = await requestExport({ kind: 'subject-access', person: 'ada' });
+    expect(job).to.deep.include({ state: 'ready', kind: 'subject-access', person: 'ada' });
+    const res = await download(dieter, job.id);
+    expect(res.status).to.equal(200);
+    const zip = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flurfunk-job-')), 'subject.zip');
+    fs.writeFileSync(zip, Buffer.from(await res.arrayBuffer()));
+    const verified = await runCli(['audit', 'verify', zip], {});
+    expect(verified.code, verified.stderr).to.equal(0);
+    expect((await streamOf(job.id)).map(([type]) => type)).to.deep.equal(['AuditExportRequested', 'SubjectAccessExported', 'AuditExportDownloaded', 'AuditExportRemoved']);
+    // Only those the policy lets answer such requests: an employee asking about themselves is refused.
+    const own = await call<{ detail: string }>(t, ada, 'POST', '/api/audit/exports', { kind: 'subject-access', person: 'ada' });
+    expect(own.status).to.equal(403);
   });
 
   it('puts the request and the download in the audit trail the DPO reads', async function () {
@@ -182,7 +201,7 @@ describe('audit exports through the API', function () {
     expect(first.body.items).to.have.length(2);
     expect(first.body.next).to.be.a('string');
     const rest = await call<{ items: Job[]; next: string | null }>(t, dieter, 'GET', `/api/audit/exports?limit=10&cursor=${first.body.next}`);
-    expect(rest.body.items).to.have.length(2);
+    expect(rest.body.items).to.have.length(3);
     expect(rest.body.next).to.equal(null);
     expect(new Set([...first.body.items, ...rest.body.items].map((j) => j.state))).to.deep.equal(new Set(['failed', 'removed']));
   });
