@@ -24,7 +24,7 @@ describe('append-only events table', function () {
   let world: World;
   before(async function () {
     world = await createWorld();
-    await world.start();
+    await world.start({ eventCatalogue: 'off' });
     await world.runtime.store.append('s', [{ type: 'A', data: { n: 1 } }, { type: 'A', data: { n: 2 } }], { expectedVersion: 0, actor: 'a' });
     await world.runtime.store.close();
   });
