@@ -11,6 +11,7 @@ import { Projector } from '../events/projector.js';
 import { LiveFeed } from '../posts/live-feed.js';
 import { startIdentity } from '../identity/identity.js';
 import { projections } from '../read-models.js';
+import { recordServerStart } from '../audit/server-started.js';
 import { createApp } from './app.js';
 import type { Lifecycle } from './health-routes.js';
 
@@ -36,6 +37,7 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
     : http.createServer(app);
   server.keepAliveTimeout = 5_000;
   try {
+    await recordServerStart(runtime, { kind: identity.devProvider ? 'development' : 'configured', issuer: identity.rp.issuer });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => {
