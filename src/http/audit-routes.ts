@@ -1,7 +1,10 @@
-// The audit trail for data-protection officers: GET /api/audit/events.
+// The audit trail for data-protection officers: GET /api/audit/events, and the catalogue that
+// explains its events (GET /api/audit/catalogue), under the same AuditLog rule.
 import express from 'express';
 import type { Projector } from '../events/projector.js';
-import { auditFilters, readAuditTrail } from '../audit/audit-queries.js';
+import { auditFilters, readAuditTrail, requireAuditReader } from '../audit/audit-queries.js';
+import { eventCatalogue } from '../audit/event-catalogue.js';
+import { decidingPolicy } from '../posts/commands.js';
 import type { CommandDeps } from '../posts/commands.js';
 import type { Runtime } from '../runtime.js';
 import { requireSignIn } from './authenticate.js';
@@ -16,6 +19,13 @@ export function auditRoutes(runtime: Runtime, projector: Projector): express.Rou
     const filters = auditFilters(req.query);
     res.setHeader('Cache-Control', 'no-store');
     res.json(await readAuditTrail(deps, callerOf(req, res), filters, page));
+  }));
+
+  router.get('/api/audit/catalogue', requireSignIn, wrap((req, res) => {
+    requireAuditReader(decidingPolicy(deps, callerOf(req, res)).ability);
+    const items = eventCatalogue().entries.map((e) => ({ type: e.type, category: e.category, categoryTitle: e.categoryTitle, description: e.description, sealed: e.sealed ?? null, streams: e.streams, schema: e.schema }));
+    res.json({ items, next: null });
+    return Promise.resolve();
   }));
   return router;
 }

@@ -562,6 +562,15 @@ export const openApiDocument = {
         responses: { '200': { description: 'A page of audit events', content: json('AuditEventPage') }, '400': problem, '401': problem, '403': problem },
       },
     },
+    '/api/audit/catalogue': {
+      get: {
+        operationId: 'auditCatalogue',
+        summary:
+          'The audit event catalogue (audit/event-catalogue.yaml): every event type with its category, the streams it is recorded on, a plain description, the kind of personal content it carries sealed, and the JSON Schema (2020-12) of its clear data. For those the policy lets read AuditLog; everyone else gets 403 with the reason.',
+        security: signedIn,
+        responses: { '200': { description: 'Every event type, in catalogue order', content: json('AuditCatalogue') }, '401': problem, '403': problem },
+      },
+    },
     '/api/guideline': {
       get: {
         operationId: 'getGuideline',
@@ -672,6 +681,30 @@ export const openApiDocument = {
           policyVersion: { type: ['string', 'null'] },
           correlationId: { type: ['string', 'null'] },
           hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        },
+      },
+      AuditCatalogue: {
+        type: 'object',
+        required: ['items', 'next'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['type', 'category', 'categoryTitle', 'description', 'sealed', 'streams', 'schema'],
+              properties: {
+                type: { type: 'string' },
+                category: { type: 'string' },
+                categoryTitle: { type: 'string' },
+                description: { type: 'string' },
+                sealed: { type: ['string', 'null'], description: 'The personal content the event carries sealed (in words), or null' },
+                streams: { type: 'array', items: { type: 'string' }, description: 'Stream templates; {field} stands for that field of the data' },
+                schema: { type: 'object', description: 'JSON Schema (2020-12) of the event’s clear data' },
+              },
+              additionalProperties: false,
+            },
+          },
+          next: { type: 'null' },
         },
       },
       AuditEventPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/AuditEvent' } }, next: { type: ['string', 'null'] } } },
