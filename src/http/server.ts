@@ -37,7 +37,6 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
     : http.createServer(app);
   server.keepAliveTimeout = 5_000;
   try {
-    await recordServerStart(runtime, { kind: identity.devProvider ? 'development' : 'configured', issuer: identity.rp.issuer });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => {
@@ -45,7 +44,10 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
         resolve();
       });
     });
+    // Once listening, so the record means "started"; a server that cannot record it stops.
+    await recordServerStart(runtime, { kind: identity.devProvider ? 'development' : 'configured', issuer: identity.rp.issuer });
   } catch (err) {
+    if (server.listening) server.close();
     await stopHousekeeping();
     await identity.close();
     await feed.stop();
