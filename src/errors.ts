@@ -132,10 +132,27 @@ export class NotFoundError extends FlurfunkError {
   }
 }
 
+/**
+ * What the policy refused, as facts for the audit trail (PermissionDenied): the action, the
+ * kind of thing, which one where that is known, and the rule that refused (null: no rule
+ * allowed it). Nothing the caller wrote.
+ */
+export interface Denial {
+  readonly action: string;
+  readonly subjectType: string;
+  readonly subjectId?: string;
+  readonly spaceId?: string;
+  readonly rule: { readonly summary: string; readonly file?: string; readonly line?: number } | null;
+}
+
 /** The caller may see the thing but not do this to it; the message is the policy's reason. */
 export class ForbiddenError extends FlurfunkError {
-  constructor(reason: string) {
+  /** Set when the policy decided (see policy/refusal.ts); such refusals are recorded. */
+  readonly denial: Denial | undefined;
+
+  constructor(reason: string, denial?: Denial) {
     super('forbidden', reason, { expose: true });
+    this.denial = denial;
   }
 }
 

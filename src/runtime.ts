@@ -3,6 +3,7 @@
 import type { Config } from './config/config.js';
 import { openDatabase, dedicatedClient, type Database } from './db/database.js';
 import { ensureMigrated } from './db/migrations.js';
+import { eventCatalogue } from './audit/event-catalogue.js';
 import { Checkpointer } from './events/checkpoints.js';
 import { EventStore } from './events/event-store.js';
 import { Wakeup } from './events/wakeup.js';
@@ -32,6 +33,11 @@ export interface RuntimeOptions {
   readonly clock?: () => Date;
   /** Activate and follow the policy from POLICY_DIR; `watch` also reloads on file changes. */
   readonly policy?: { readonly watch: boolean };
+  /**
+   * `enforce` (the default): the store refuses any event the audit event catalogue does not
+   * describe. `off` only for tests and benchmarks of the bare store, which append made-up types.
+   */
+  readonly eventCatalogue?: 'enforce' | 'off';
 }
 
 export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -55,7 +61,16 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     await checkpointer.start();
     const connectionString = db.connectionString;
     const wakeup = new Wakeup(db.knex, connectionString ? () => dedicatedClient(connectionString) : undefined, logger);
-    const store = new EventStore({ knex: db.knex, dataKeys: new DataKeys(installationKey.key), wakeup, checkpointer, logger, clock });
+    const catalogue = options.eventCatalogue === 'off' ? undefined : eventCatalogue();
+    const store = new EventStore({
+      knex: db.knex,
+      dataKeys: new DataKeys(installationKey.key),
+      wakeup,
+      checkpointer,
+      logger,
+      clock,
+      checkEvents: catalogue && ((streamId, events) => catalogue.check(streamId, events)),
+    });
     let policy: ActivePolicy | undefined;
     let closing: Promise<void> | undefined;
     if (options.policy) {

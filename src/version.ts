@@ -1,16 +1,17 @@
-// Flurfunk's version, read once from package.json (found by walking up, as this module runs
-// from src/ under tsx and from dist/src/ when built).
+// Flurfunk's version and the folder it is installed in, read once from package.json (found by
+// walking up, as this module runs from src/ under tsx and from dist/src/ when built). Files
+// that ship beside the code (audit/event-catalogue.yaml) are found from the folder.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-function findVersion(): string {
+function findPackage(): { dir: string; version: string } {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = path.join(dir, 'package.json');
     if (fs.existsSync(candidate)) {
       const pkg = JSON.parse(fs.readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'flurfunk' && pkg.version) return pkg.version;
+      if (pkg.name === 'flurfunk' && pkg.version) return { dir, version: pkg.version };
     }
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error('package.json of flurfunk not found');
@@ -18,4 +19,8 @@ function findVersion(): string {
   }
 }
 
-export const version = findVersion();
+const found = findPackage();
+
+export const version = found.version;
+/** The folder holding package.json, policies/, audit/ … */
+export const packageRoot = found.dir;

@@ -8,11 +8,12 @@ import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Busboy, type BusboyFileStream, type BusboyHeaders, type BusboyInstance } from '@fastify/busboy';
 import { fileTypeFromBuffer } from 'file-type';
-import { ForbiddenError, ReadModelLagError, TooLargeError, UnsupportedTypeError, ValidationError } from '../errors.js';
+import { ReadModelLagError, TooLargeError, UnsupportedTypeError, ValidationError } from '../errors.js';
 import { conversationById } from '../messages/conversation-queries.js';
 import { asSubject } from '../policy/compile.js';
-import { decidingPolicy, readableSpace, reasonFor, requireGuideline, type Caller, type CommandDeps } from '../posts/commands.js';
+import { decidingPolicy, readableSpace, requireGuideline, type Caller, type CommandDeps } from '../posts/commands.js';
 import { presentAttachment, type AttachmentView } from './attachment-queries.js';
+import { refusal } from '../policy/refusal.js';
 
 /** Bytes looked at to decide the type: enough for file-type to see inside Office files. */
 const SNIFF_BYTES = 64 * 1024;
@@ -110,7 +111,7 @@ export async function uploadAttachment(deps: CommandDeps, caller: Caller, target
     file = await receive(req, limits.maxBytes, async (given, mediaType) => {
       if (!limits.types.includes(mediaType)) throw new UnsupportedTypeError(`upload: the content of "${given}" is ${mediaType}; this installation accepts ${limits.types.join(', ')}`);
       const subject = asSubject('Attachment', { ...place, authorId: me, mediaType });
-      if (!ability.can('create', subject as never)) throw new ForbiddenError(reasonFor(ability, 'create', subject, 'You may read here but not attach files.'));
+      if (!ability.can('create', subject as never)) throw refusal(ability, 'create', subject, 'You may read here but not attach files.', place.conversationId ?? place.spaceId);
       const seal = await deps.store.sealerFor(streamId);
       return async (chunk, seq, last) => {
         await deps.knex('attachment_chunks').insert({ attachment_id: attachmentId, seq, box: seal(chunk, chunkLabel(attachmentId, seq, last)) });

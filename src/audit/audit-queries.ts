@@ -4,11 +4,12 @@
 // reading it is an export's business, with a reason (a later version). Each query is itself an
 // event: who looked at the audit trail, with which filters, is on record.
 import type { Knex } from 'knex';
-import { ForbiddenError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { AppAbility } from '../policy/compile.js';
 import { wherePermitted, type ColumnMap } from '../policy/sql-filter.js';
-import { decidingPolicy, reasonFor, type Caller, type CommandDeps } from '../posts/commands.js';
+import { decidingPolicy, type Caller, type CommandDeps } from '../posts/commands.js';
 import type { Page } from '../posts/post-queries.js';
+import { refusal } from '../policy/refusal.js';
 
 export const AUDIT_COLUMNS: ColumnMap = {
   actor: { column: 'audit_events.actor', kind: 'text' },
@@ -91,7 +92,7 @@ export function auditFilters(query: Record<string, unknown>): AuditFilters {
 
 /** The caller may read the audit trail at all, or ForbiddenError with the policy's reason. */
 export function requireAuditReader(ability: AppAbility): void {
-  if (!ability.can('read', 'AuditLog')) throw new ForbiddenError(reasonFor(ability, 'read', 'AuditLog', 'Reading the audit trail is for those the policy names (data-protection officers).'));
+  if (!ability.can('read', 'AuditLog')) throw refusal(ability, 'read', 'AuditLog', 'Reading the audit trail is for those the policy names (data-protection officers).');
 }
 
 /** The filters as conditions on the audit_events view (also when it is joined to events). */

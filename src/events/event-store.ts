@@ -41,6 +41,11 @@ export interface EventStoreParts {
   readonly checkpointer: Checkpointer;
   readonly logger: Logger;
   readonly clock?: () => Date;
+  /**
+   * Further checks of what a command proposes, after the store's own (the runtime passes the
+   * audit event catalogue here); throws InvalidEventError to refuse, before anything is written.
+   */
+  readonly checkEvents?: (streamId: string, events: readonly NewEvent[]) => void;
 }
 
 export class EventStore {
@@ -64,6 +69,7 @@ export class EventStore {
     const { expectedVersion, ...context } = options;
     try {
       validateAppend(streamId, events, context);
+      this.parts.checkEvents?.(streamId, events);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }

@@ -21,6 +21,8 @@ import type { LiveFeed } from '../posts/live-feed.js';
 import { streamRoutes } from './stream-routes.js';
 import { openApiDocument } from './openapi.js';
 import { errorHandler, notFound } from './problem.js';
+import { recordDenials } from './denials.js';
+import { DenialAudit } from '../audit/denial-audit.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -91,6 +93,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
   app.use(streamRoutes(runtime, projector, identity, feed));
   app.use(homeRoutes());
   app.use(notFound);
+  app.use(recordDenials(new DenialAudit(runtime.store, runtime.clock), () => runtime.policy?.version));
   app.use(errorHandler);
   return app;
 }

@@ -1,11 +1,14 @@
-// The audit trail for data-protection officers: GET /api/audit/events, and exports as jobs
-// under /api/audit/exports (request, follow, download once, delete).
+// The audit trail for data-protection officers: GET /api/audit/events, the catalogue that
+// explains its events (GET /api/audit/catalogue) under the same AuditLog rule, and exports as
+// jobs under /api/audit/exports (request, follow, download, delete).
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import type { Projector } from '../events/projector.js';
-import { auditFilters, readAuditTrail } from '../audit/audit-queries.js';
+import { auditFilters, readAuditTrail, requireAuditReader } from '../audit/audit-queries.js';
+import { eventCatalogue } from '../audit/event-catalogue.js';
 import { deleteExport, exportById, exportsDir, listExports, openExportDownload, requestExport, type ExportJobDeps } from '../audit/export-jobs.js';
+import { decidingPolicy } from '../posts/commands.js';
 import type { Runtime } from '../runtime.js';
 import { requireSignIn } from './authenticate.js';
 import { callerOf, pageOf, wrap } from './route-helpers.js';
@@ -28,6 +31,13 @@ export function auditRoutes(runtime: Runtime, projector: Projector): express.Rou
     const filters = auditFilters(req.query);
     res.setHeader('Cache-Control', 'no-store');
     res.json(await readAuditTrail(deps, callerOf(req, res), filters, page));
+  }));
+
+  router.get('/api/audit/catalogue', requireSignIn, wrap((req, res) => {
+    requireAuditReader(decidingPolicy(deps, callerOf(req, res)).ability);
+    const items = eventCatalogue().entries.map((e) => ({ type: e.type, category: e.category, categoryTitle: e.categoryTitle, description: e.description, sealed: e.sealed ?? null, streams: e.streams, schema: e.schema }));
+    res.json({ items, next: null });
+    return Promise.resolve();
   }));
 
   router.post('/api/audit/exports', requireSignIn, wrap(async (req, res) => {

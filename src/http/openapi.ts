@@ -606,6 +606,15 @@ export const openApiDocument = {
         responses: { '200': { description: 'The signed export', content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } }, '401': problem, '403': problem, '404': problem, '409': problem, '410': problem },
       },
     },
+    '/api/audit/catalogue': {
+      get: {
+        operationId: 'auditCatalogue',
+        summary:
+          'The audit event catalogue (audit/event-catalogue.yaml): every event type with its category, the streams it is recorded on, a plain description, the kind of personal content it carries sealed, and the JSON Schema (2020-12) of its clear data. For those the policy lets read AuditLog; everyone else gets 403 with the reason.',
+        security: signedIn,
+        responses: { '200': { description: 'Every event type, in catalogue order', content: json('AuditCatalogue') }, '401': problem, '403': problem },
+      },
+    },
     '/api/guideline': {
       get: {
         operationId: 'getGuideline',
@@ -754,6 +763,30 @@ export const openApiDocument = {
         },
       },
       AuditExportJobPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/AuditExportJob' } }, next: { type: ['string', 'null'] } } },
+      AuditCatalogue: {
+        type: 'object',
+        required: ['items', 'next'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['type', 'category', 'categoryTitle', 'description', 'sealed', 'streams', 'schema'],
+              properties: {
+                type: { type: 'string' },
+                category: { type: 'string' },
+                categoryTitle: { type: 'string' },
+                description: { type: 'string' },
+                sealed: { type: ['string', 'null'], description: 'The personal content the event carries sealed (in words), or null' },
+                streams: { type: 'array', items: { type: 'string' }, description: 'Stream templates; {field} stands for that field of the data' },
+                schema: { type: 'object', description: 'JSON Schema (2020-12) of the event’s clear data' },
+              },
+              additionalProperties: false,
+            },
+          },
+          next: { type: 'null' },
+        },
+      },
       AuditEventPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/AuditEvent' } }, next: { type: ['string', 'null'] } } },
       Attachment: {
         type: 'object',

@@ -13,6 +13,7 @@ import { Projector } from '../events/projector.js';
 import { LiveFeed } from '../posts/live-feed.js';
 import { startIdentity } from '../identity/identity.js';
 import { projections } from '../read-models.js';
+import { recordServerStart } from '../audit/server-started.js';
 import { createApp } from './app.js';
 import type { Lifecycle } from './health-routes.js';
 
@@ -50,7 +51,10 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
         resolve();
       });
     });
+    // Once listening, so the record means "started"; a server that cannot record it stops.
+    await recordServerStart(runtime, { kind: identity.devProvider ? 'development' : 'configured', issuer: identity.rp.issuer });
   } catch (err) {
+    if (server.listening) server.close();
     await stopHousekeeping();
     await identity.close();
     await feed.stop();

@@ -3,13 +3,14 @@
 // them, so the policy decides each message by its own facts. Two people have one direct
 // conversation: starting it again returns the existing one.
 import crypto from 'node:crypto';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { linkableAttachments } from '../attachments/linking.js';
 import { userStream } from '../identity/user-directory.js';
 import { asSubject } from '../policy/compile.js';
-import { contentBody, decidingPolicy, reasonFor, requireGuideline, type Caller, type CommandDeps } from '../posts/commands.js';
+import { contentBody, decidingPolicy, requireGuideline, type Caller, type CommandDeps } from '../posts/commands.js';
 import { conversationById, directConversationBetween, messageById, type ConversationView, type MessageView } from './conversation-queries.js';
 import { record } from '../posts/record.js';
+import { refusal } from '../policy/refusal.js';
 
 /** "A few named people": beyond this, a space is the right place. */
 export const MAX_PARTICIPANTS = 20;
@@ -47,7 +48,7 @@ export async function startConversation(deps: CommandDeps, caller: Caller, body:
   }
   const conversationId = crypto.randomUUID();
   const subject = asSubject('DirectMessage', { conversationId, authorId: me, participants });
-  if (!ability.can('create', subject as never)) throw new ForbiddenError(reasonFor(ability, 'create', subject, 'You may not start conversations.'));
+  if (!ability.can('create', subject as never)) throw refusal(ability, 'create', subject, 'You may not start conversations.');
   const started = { type: 'ConversationStarted', data: { conversationId, participants, startedBy: me }, ...(title === undefined ? {} : { personal: { title } }) };
   await record(deps, caller, policy, conversationStream(conversationId), [started], 0);
   return { conversation: await conversationById(deps.knex, ability, me, conversationId), created: true };
@@ -60,7 +61,7 @@ export async function sendMessage(deps: CommandDeps, caller: Caller, conversatio
   const { text, fields } = contentBody(body, 'message', policy.set.limits.messageLength, ['attachments']);
   const participants = conversation.participants.map((p) => p.id);
   const subject = asSubject('DirectMessage', { conversationId: conversation.id, authorId: me, participants });
-  if (!ability.can('create', subject as never)) throw new ForbiddenError(reasonFor(ability, 'create', subject, 'You may read this conversation but not write in it.'));
+  if (!ability.can('create', subject as never)) throw refusal(ability, 'create', subject, 'You may read this conversation but not write in it.', conversation.id);
   await requireGuideline(deps, policy, me);
   const attachments = await linkableAttachments(deps.knex, fields.attachments, me, { conversationId: conversation.id }, 'message');
   const messageId = crypto.randomUUID();
@@ -73,7 +74,7 @@ export async function deleteMessage(deps: CommandDeps, caller: Caller, conversat
   const { policy, ability } = decidingPolicy(deps, caller);
   const message = await messageById(deps.knex, ability, messageId);
   if (message.conversationId !== conversationId) throw new NotFoundError();
-  if (!message.may.delete) throw new ForbiddenError('Only the author may delete a message.');
+  if (!message.may.delete) throw refusal(ability, 'delete', asSubject('DirectMessage', { conversationId, authorId: message.author.id }), 'Only the author may delete a message.', messageId);
   await record(deps, caller, policy, conversationStream(conversationId), [{ type: 'MessageDeleted', data: { conversationId, messageId } }]);
 }
 

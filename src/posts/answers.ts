@@ -1,10 +1,11 @@
 // The answer to a post: one of its comments, marked by whoever the policy lets `markAnswer` on
 // that comment (the shipped rules: the post's author; a space grant: its moderators). Marking
 // another comment replaces the answer; the events join the post's stream.
-import { ForbiddenError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
+import { refusal } from '../policy/refusal.js';
 import { asSubject } from '../policy/compile.js';
 import { commentById } from './comment-queries.js';
-import { decidingPolicy, reasonFor, type Caller, type CommandDeps } from './commands.js';
+import { decidingPolicy, type Caller, type CommandDeps } from './commands.js';
 import { postById, type PostView } from './post-queries.js';
 import { isUuid, record } from './record.js';
 
@@ -18,7 +19,7 @@ function commentIdOf(body: unknown): string {
   return commentId;
 }
 
-const refusal = 'You may read this post but not mark its answer.';
+const REFUSED = 'You may read this post but not mark its answer.';
 
 export async function markAnswer(deps: CommandDeps, caller: Caller, postId: string, body: unknown): Promise<PostView> {
   const { policy, ability } = decidingPolicy(deps, caller);
@@ -29,7 +30,7 @@ export async function markAnswer(deps: CommandDeps, caller: Caller, postId: stri
   if (!comment || comment.postId !== post.id) throw new ValidationError('answer: "commentId" must be the id of a comment on this post');
   if (!comment.may.markAnswer) {
     const subject = asSubject('Comment', { spaceId: post.spaceId, classification: post.classification, authorId: comment.author.id, postAuthorId: post.author.id });
-    throw new ForbiddenError(reasonFor(ability, 'markAnswer', subject, refusal));
+    throw refusal(ability, 'markAnswer', subject, REFUSED, post.id);
   }
   if (post.answerId === comment.id) return post;
   await record(deps, caller, policy, `post:${post.id}`, [{ type: 'AnswerMarked', data: { postId: post.id, spaceId: post.spaceId, commentId: comment.id, markedBy: userId } }]);
@@ -43,7 +44,7 @@ export async function unmarkAnswer(deps: CommandDeps, caller: Caller, postId: st
   const answer = post.answerId === null ? undefined : await commentById(deps.knex, ability, post.answerId);
   // Without an answer, ask about a comment on this post in general (no author to test).
   const subject = asSubject('Comment', { spaceId: post.spaceId, classification: post.classification, postAuthorId: post.author.id, ...(answer ? { authorId: answer.author.id } : {}) });
-  if (!ability.can('markAnswer', subject as never)) throw new ForbiddenError(reasonFor(ability, 'markAnswer', subject, refusal));
+  if (!ability.can('markAnswer', subject as never)) throw refusal(ability, 'markAnswer', subject, REFUSED, post.id);
   if (!answer) return post;
   await record(deps, caller, policy, `post:${post.id}`, [{ type: 'AnswerUnmarked', data: { postId: post.id, spaceId: post.spaceId, commentId: answer.id } }]);
   return postById(deps.knex, ability, userId, post.id);

@@ -3,12 +3,13 @@
 // not see its target answers exactly as if the target did not exist.
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { ForbiddenError, GuidelineNotAcceptedError, NotFoundError, ValidationError } from '../errors.js';
+import { GuidelineNotAcceptedError, NotFoundError, ValidationError } from '../errors.js';
 import type { EventStore } from '../events/event-store.js';
 import type { Projector } from '../events/projector.js';
 import type { ActivePolicy } from '../policy/active-policy.js';
 import { asSubject, type AppAbility, type CompiledPolicy } from '../policy/compile.js';
 import type { Principal } from '../policy/principal.js';
+import { refusal } from '../policy/refusal.js';
 import type { Space } from '../policy/model.js';
 import { userStream } from '../identity/user-directory.js';
 import { linkableAttachments } from '../attachments/linking.js';
@@ -72,7 +73,7 @@ export async function createPost(deps: CommandDeps, caller: Caller, spaceId: str
   const { mentions, topics } = namesIn(text);
   const fields = { spaceId: space.id, classification: space.classification, authorId: caller.principal.id, mentions, topics };
   const subject = asSubject('Post', fields);
-  if (!ability.can('create', subject as never)) throw new ForbiddenError(reasonFor(ability, 'create', subject, `You may read space ${space.id} but not post in it.`));
+  if (!ability.can('create', subject as never)) throw refusal(ability, 'create', subject, `You may read space ${space.id} but not post in it.`);
   await requireGuideline(deps, policy, caller.principal.id);
   const attachments = await linkableAttachments(deps.knex, extra.attachments, caller.principal.id, { spaceId: space.id }, 'post');
   const postId = crypto.randomUUID();
@@ -105,7 +106,7 @@ export async function createComment(deps: CommandDeps, caller: Caller, postId: s
   const text = textField(body, 'comment', policy.set.limits.commentLength);
   const fields = { spaceId: post.spaceId, classification: post.classification, authorId: caller.principal.id, postAuthorId: post.author.id };
   const subject = asSubject('Comment', fields);
-  if (!ability.can('create', subject as never)) throw new ForbiddenError(reasonFor(ability, 'create', subject, `You may read this post but not comment on it.`));
+  if (!ability.can('create', subject as never)) throw refusal(ability, 'create', subject, `You may read this post but not comment on it.`, post.id);
   await requireGuideline(deps, policy, caller.principal.id);
   const commentId = crypto.randomUUID();
   await record(deps, caller, policy, `post:${post.id}`, [{ type: 'CommentCreated', data: { commentId, postId: post.id, ...fields }, personal: { text } }]);
@@ -129,7 +130,7 @@ export async function postFor(deps: CommandDeps, caller: Caller, postId: string,
   const post = await postById(deps.knex, ability, caller.principal.id, postId);
   if (!post.may[action]) {
     const subject = asSubject('Post', { spaceId: post.spaceId, classification: post.classification, authorId: post.author.id, mentions: post.mentions, topics: post.topics });
-    throw new ForbiddenError(reasonFor(ability, action, subject, `You may read this post but not ${REFUSED[action]}.`));
+    throw refusal(ability, action, subject, `You may read this post but not ${REFUSED[action]}.`, post.id);
   }
   return { post, policy, ability };
 }
@@ -140,7 +141,7 @@ export async function editPost(deps: CommandDeps, caller: Caller, postId: string
   const { mentions, topics } = namesIn(text);
   // The edited post must be one the author could post now: same checks as a new one.
   const edited = asSubject('Post', { spaceId: post.spaceId, classification: post.classification, authorId: caller.principal.id, mentions, topics });
-  if (!ability.can('create', edited as never)) throw new ForbiddenError(reasonFor(ability, 'create', edited, `You may no longer post in space ${post.spaceId}.`));
+  if (!ability.can('create', edited as never)) throw refusal(ability, 'create', edited, `You may no longer post in space ${post.spaceId}.`, post.id);
   await requireGuideline(deps, policy, caller.principal.id);
   await record(deps, caller, policy, `post:${post.id}`, [{ type: 'PostEdited', data: { postId: post.id, mentions, topics }, personal: { text } }]);
   return postById(deps.knex, ability, caller.principal.id, post.id);
@@ -185,9 +186,8 @@ export async function acceptGuideline(deps: CommandDeps, caller: Caller, body: u
 export async function setFollow(deps: CommandDeps, caller: Caller, spaceId: string, change: 'follow' | 'unfollow' | 'mute' | 'unmute'): Promise<void> {
   const { policy, ability } = decidingPolicy(deps, caller);
   const space = readableSpace(policy, ability, spaceId);
-  if (change === 'follow' && !ability.can('follow', asSubject('Space', { spaceId: space.id, classification: space.classification }) as never)) {
-    throw new ForbiddenError(`You may read space ${space.id} but not follow it.`);
-  }
+  const subject = asSubject('Space', { spaceId: space.id, classification: space.classification });
+  if (change === 'follow' && !ability.can('follow', subject as never)) throw refusal(ability, 'follow', subject, `You may read space ${space.id} but not follow it.`, space.id);
   const type = { follow: 'SpaceFollowed', unfollow: 'SpaceUnfollowed', mute: 'SpaceMuted', unmute: 'SpaceUnmuted' }[change];
   await record(deps, caller, policy, userStream(caller.principal.id), [{ type, data: { userId: caller.principal.id, spaceId: space.id } }]);
 }

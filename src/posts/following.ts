@@ -5,12 +5,13 @@
 // a word anyone may follow. Events go to the follower's stream `user:<id>`; a change that
 // changes nothing appends nothing.
 import type { Knex } from 'knex';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { userStream } from '../identity/user-directory.js';
 import { asSubject, type AppAbility, type CompiledPolicy } from '../policy/compile.js';
-import { decidingPolicy, reasonFor, type Caller, type CommandDeps } from './commands.js';
+import { decidingPolicy, type Caller, type CommandDeps } from './commands.js';
 import { namesIn } from './post-text.js';
 import { record } from './record.js';
+import { refusal } from '../policy/refusal.js';
 
 export interface FollowedItem {
   readonly kind: 'space' | 'person' | 'topic';
@@ -49,7 +50,7 @@ export async function setPersonFollow(deps: CommandDeps, caller: Caller, personI
   const subject = personSubject(policy, person);
   if (!ability.can('read', subject as never)) throw new NotFoundError();
   if (!follow) return;
-  if (!ability.can('follow', subject as never)) throw new ForbiddenError(reasonFor(ability, 'follow', subject, 'You may not follow this person.'));
+  if (!ability.can('follow', subject as never)) throw refusal(ability, 'follow', subject, 'You may not follow this person.', person.id);
   if (person.id === userId) throw new ValidationError('follow: your own posts are in your timeline already; follow someone else');
   if (following) return;
   await record(deps, caller, policy, userStream(userId), [{ type: 'PersonFollowed', data: { userId, personId: person.id } }]);

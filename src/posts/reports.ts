@@ -10,9 +10,10 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { NewEvent } from '../events/types.js';
 import { asSubject, type AppAbility, type CompiledPolicy } from '../policy/compile.js';
 import type { Space } from '../policy/model.js';
-import { decidingPolicy, postFor, readableSpace, reasonFor, type Caller, type CommandDeps } from './commands.js';
+import { decidingPolicy, postFor, readableSpace, type Caller, type CommandDeps } from './commands.js';
 import { postById, presentPosts, selectPosts, type Page, type PostRow, type PostView } from './post-queries.js';
 import { isUuid, record } from './record.js';
+import { refusal } from '../policy/refusal.js';
 
 export const REASON_MAX = 1000;
 const OUTCOMES = ['kept', 'removed'] as const;
@@ -98,7 +99,7 @@ export async function reportPost(deps: CommandDeps, caller: Caller, postId: stri
 function moderatedSpace(policy: CompiledPolicy, ability: AppAbility, spaceId: string): Space {
   const space = readableSpace(policy, ability, spaceId);
   const subject = asSubject('Space', { spaceId: space.id, classification: space.classification });
-  if (!ability.can('moderate', subject as never)) throw new ForbiddenError(reasonFor(ability, 'moderate', subject, `You may read space ${space.id} but not moderate it.`));
+  if (!ability.can('moderate', subject as never)) throw refusal(ability, 'moderate', subject, `You may read space ${space.id} but not moderate it.`, space.id);
   return space;
 }
 
@@ -146,7 +147,7 @@ export async function resolveReport(deps: CommandDeps, caller: Caller, reportId:
   if (outcome === 'removed') {
     if (!post.may.delete) {
       const subject = asSubject('Post', { spaceId: post.spaceId, classification: post.classification, authorId: post.author.id, mentions: post.mentions, topics: post.topics });
-      throw new ForbiddenError(reasonFor(ability, 'delete', subject, 'You may moderate this space but not delete this post.'));
+      throw refusal(ability, 'delete', subject, 'You may moderate this space but not delete this post.', post.id);
     }
     // The post goes, so every report of it is settled: one batch, so no report outlives it open.
     const others = await deps.knex<ReportRow>('post_reports').where({ post_id: post.id }).whereNull('outcome').whereNot({ id: row.id }).orderBy('position').pluck('id');

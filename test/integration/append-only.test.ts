@@ -24,7 +24,7 @@ describe('append-only events table', function () {
   let world: World;
   before(async function () {
     world = await createWorld();
-    await world.start();
+    await world.start({ eventCatalogue: 'off' });
     await world.runtime.store.append('s', [{ type: 'A', data: { n: 1 } }, { type: 'A', data: { n: 2 } }], { expectedVersion: 0, actor: 'a' });
     await world.runtime.store.close();
   });
@@ -79,7 +79,7 @@ describe('append-only events table', function () {
 
       it('can run Flurfunk: append through the store as flurfunk_app, and the chain continues', async function () {
         const config = loadConfig({ ...world.env, DATABASE_URL: appUrl });
-        const runtime = await startRuntime(config, testLogger, { migrate: true });
+        const runtime = await startRuntime(config, testLogger, { migrate: true, eventCatalogue: 'off' });
         try {
           const result = await runtime.store.append('s', [{ type: 'A', data: { n: 3 }, personal: 'as app role' }], { expectedVersion: 2, actor: 'a' });
           expect(result.events[0]!.position).to.equal(3);

@@ -82,6 +82,22 @@ describe('audit trail query', function () {
     expect(new Set(reads.map((e) => e.actor))).to.deep.equal(new Set(['dieter']));
   });
 
+  it('explains the events to those who may read the trail (GET /api/audit/catalogue), and to no one else', async function () {
+    type Catalogue = { items: { type: string; category: string; description: string; sealed: string | null; streams: string[]; schema: { required?: string[] } }[] };
+    const answer = await apiCall<Catalogue>(t, dieter, 'GET', '/api/audit/catalogue');
+    expect(answer.status).to.equal(200);
+    const types = answer.body.items.map((e) => e.type);
+    expect(types).to.include.members(['PostCreated', 'PermissionDenied', 'ServerStarted', 'AuditLogRead']);
+    const created = answer.body.items.find((e) => e.type === 'PostCreated')!;
+    expect(created).to.deep.include({ category: 'content', sealed: 'the post\'s text', streams: ['post:{postId}'] });
+    expect(created.schema.required).to.include('postId');
+    for (const who of [bernd, ines]) {
+      const refused = await apiCall<Body>(t, who, 'GET', '/api/audit/catalogue');
+      expect(refused.status).to.equal(403);
+      expect(refused.body.type).to.equal('urn:flurfunk:problem:forbidden');
+    }
+  });
+
   it('records every read of the audit trail with its filters, visible in the trail itself', async function () {
     await call(dieter, '/api/audit/events?actor=ada&type=PostCreated');
     const reads = (await call(dieter, '/api/audit/events?type=AuditLogRead&limit=100')).body.items;

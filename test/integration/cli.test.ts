@@ -62,9 +62,9 @@ describe('flurfunk command line', function () {
     const url = await listeningUrl(child);
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).to.equal(200);
-    // The shipped policy set was activated at start: the first event.
+    // The shipped policy set was activated at start (the first event), then the start was recorded (ServerStarted).
     const readiness = (await ready.json()) as Record<string, unknown>;
-    expect(readiness).to.include({ status: 'ready', database: world.config.databaseUrl ? 'postgres' : 'pglite', head: 1 });
+    expect(readiness).to.include({ status: 'ready', database: world.config.databaseUrl ? 'postgres' : 'pglite', head: 2 });
     expect(readiness.policyVersion).to.match(/^[0-9a-f]{64}$/);
     child.kill('SIGTERM');
     const result = await exit;

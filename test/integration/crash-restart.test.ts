@@ -28,7 +28,7 @@ describe('crash and restart', function () {
     expect(signal).to.equal('SIGKILL');
 
     // The embedded database's lock of the dead process is taken over.
-    const runtime = await world.start();
+    const runtime = await world.start({ eventCatalogue: 'off' });
     const groups = await rawRows<{ n: number }>(runtime.db.knex, 'SELECT correlation_id, count(*)::int AS n FROM events GROUP BY correlation_id');
     expect(groups.length).to.be.at.least(100);
     for (const g of groups) expect(g.n).to.equal(3);
@@ -43,10 +43,10 @@ describe('crash and restart', function () {
   });
 
   it('keeps events and keys across a restart: sealed content still opens', async function () {
-    let runtime = await world.start();
+    let runtime = await world.start({ eventCatalogue: 'off' });
     await runtime.store.append('diary', [{ type: 'Wrote', data: {}, personal: { text: 'Liebes Tagebuch' } }], { expectedVersion: 0, actor: 'u' });
     await world.stop();
-    runtime = await world.start();
+    runtime = await world.start({ eventCatalogue: 'off' });
     const [event] = await runtime.store.readStream('diary');
     expect(await runtime.store.personal(event!)).to.deep.equal({ state: 'present', value: { text: 'Liebes Tagebuch' } });
     const more = await runtime.store.append('diary', [{ type: 'Wrote', data: {}, personal: 'zweiter Eintrag' }], { expectedVersion: 1, actor: 'u' });
@@ -54,11 +54,11 @@ describe('crash and restart', function () {
   });
 
   it('refuses to start with a different installation key, with a message that says what to do', async function () {
-    await world.start();
+    await world.start({ eventCatalogue: 'off' });
     await world.runtime.store.append('x', [{ type: 'A', data: {}, personal: 'secret' }], { expectedVersion: 0, actor: 'u' });
     await world.stop();
     fs.writeFileSync(world.config.keys.installationKeyFile, `${crypto.randomBytes(32).toString('base64')}\n`);
-    const err = await world.start().catch((e: unknown) => e);
+    const err = await world.start({ eventCatalogue: 'off' }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(InstallationKeyMismatchError);
     expect((err as Error).message).to.include(world.config.keys.installationKeyFile).and.include('different key');
     // The CLI says the same and exits non-zero.
@@ -68,11 +68,11 @@ describe('crash and restart', function () {
   });
 
   it('refuses a malformed installation key file and a signing key that is not this database\'s', async function () {
-    await world.start();
+    await world.start({ eventCatalogue: 'off' });
     await world.stop();
     const original = fs.readFileSync(world.config.keys.installationKeyFile);
     fs.writeFileSync(world.config.keys.installationKeyFile, 'not-base64!\n');
-    const malformed = await world.start().catch((e: unknown) => e);
+    const malformed = await world.start({ eventCatalogue: 'off' }).catch((e: unknown) => e);
     expect(malformed, String(malformed)).to.be.instanceOf(KeyFileError);
     expect((malformed as Error).message).to.include('expected 32 bytes in base64');
     fs.writeFileSync(world.config.keys.installationKeyFile, original);
@@ -80,7 +80,7 @@ describe('crash and restart', function () {
     // A fresh signing key (as if another installation's were configured) is not this database's.
     fs.rmSync(world.config.keys.signingKeyFile);
     fs.rmSync(world.config.keys.signingCertFile);
-    const err = await world.start().catch((e: unknown) => e);
+    const err = await world.start({ eventCatalogue: 'off' }).catch((e: unknown) => e);
     // The message says which check refused, should this ever differ (it did once in CI).
     expect(err, String(err)).to.be.instanceOf(SigningKeyMismatchError);
   });

@@ -11,7 +11,7 @@ describe('event store', function () {
   let world: World;
   beforeEach(async function () {
     world = await createWorld({ FLURFUNK_CHECKPOINT_EVERY: '25' });
-    await world.start();
+    await world.start({ eventCatalogue: 'off' });
   });
   afterEach(async function () {
     await world.stop();
@@ -141,7 +141,7 @@ describe('event store', function () {
 
   it('signs a checkpoint after T seconds when fewer than N events arrived', async function () {
     const timed = await createWorld({ FLURFUNK_CHECKPOINT_EVERY: '1000', FLURFUNK_CHECKPOINT_INTERVAL: '1' });
-    const runtime = await timed.start();
+    const runtime = await timed.start({ eventCatalogue: 'off' });
     try {
       await runtime.store.append('slow', [{ type: 'Tick', data: {} }, { type: 'Tick', data: {} }], { expectedVersion: 0, actor: 'a' });
       expect(await listCheckpoints(runtime.db.knex)).to.deep.equal([]);

@@ -82,7 +82,7 @@ describe('HTTP server', function () {
   });
 
   it('reports readiness with the database kind and chain head', async function () {
-    const appended = await world.runtime.store.append('s', [{ type: 'A', data: {} }], { expectedVersion: 0, actor: 'u' });
+    const appended = await world.runtime.store.append('audit-reads', [{ type: 'AuditLogRead', data: { limit: 1, returned: 0 } }], { expectedVersion: 'any', actor: 'u' });
     const head = appended.events[0]!.position;
     // The read models follow the append within moments.
     let readiness: Record<string, unknown> = {};

@@ -8,7 +8,7 @@ import { createWorld } from '../support/world.js';
 describe('projector', function () {
   it('retries a batch that failed and applies each event once', async function () {
     const world = await createWorld();
-    const runtime = await world.start();
+    const runtime = await world.start({ eventCatalogue: 'off' });
     const applied: number[] = [];
     let failures = 2;
     let seenFailing: Date | undefined;
@@ -48,7 +48,7 @@ describe('projector', function () {
 describe('projector positions', function () {
   it('writes no transaction for a projection a batch has nothing for, yet records progress past a long idle run', async function () {
     const world = await createWorld();
-    const runtime = await world.start();
+    const runtime = await world.start({ eventCatalogue: 'off' });
     const seen: number[] = [];
     const rare: Projection = {
       name: 'rare_test',

@@ -238,9 +238,9 @@ describe('user directory events', function () {
     const runtime = await world.start();
     try {
       const context = { actor: 'u1' };
-      await recordSignIn(runtime.store, { userId: 'u1', name: 'Uta', email: 'uta@x.example', groups: ['A', 'B'], session: 's1' }, context);
-      await recordSignIn(runtime.store, { userId: 'u1', name: 'Uta', email: 'uta@x.example', groups: ['B', 'A'], session: 's2' }, context);
-      await recordSignIn(runtime.store, { userId: 'u1', name: 'Uta Roth', email: 'uta@x.example', groups: ['B', 'C'], session: 's3' }, context);
+      await recordSignIn(runtime.store, { userId: 'u1', name: 'Uta', email: 'uta@x.example', groups: ['A', 'B'], session: '0000000000000001' }, context);
+      await recordSignIn(runtime.store, { userId: 'u1', name: 'Uta', email: 'uta@x.example', groups: ['B', 'A'], session: '0000000000000002' }, context);
+      await recordSignIn(runtime.store, { userId: 'u1', name: 'Uta Roth', email: 'uta@x.example', groups: ['B', 'C'], session: '0000000000000003' }, context);
       const events = await runtime.store.readStream('user:u1');
       expect(events.map((e) => e.type)).to.deep.equal(['UserSignedIn', 'UserProfileChanged', 'UserGroupsChanged', 'UserSignedIn', 'UserSignedIn', 'UserProfileChanged', 'UserGroupsChanged']);
       expect(events[5]!.data).to.deep.equal({ userId: 'u1', changed: ['name'] });

@@ -119,7 +119,7 @@ describe('realtime stream', function () {
     const from = (await t.world.runtime.store.head()).position;
     const missed = await post('ada', 'all-company', 'Verpasst, aber nachgeliefert');
     // The newest events are ones the stream never sends (downloads, read marks, audit).
-    await t.world.runtime.store.append('noise:few', Array.from({ length: 5 }, (_, i) => ({ type: 'NoiseRecorded', data: { i } })), { expectedVersion: 'any', actor: 'system:test' });
+    await t.world.runtime.store.append('audit-reads', Array.from({ length: 5 }, (_, i) => ({ type: 'AuditLogRead', data: { limit: 50, returned: i } })), { expectedVersion: 'any', actor: 'system:test' });
     const stream = await open('bernd', String(from));
     const [first] = await stream.next(1);
     expect([first!.event, first!.data.id]).to.deep.equal(['post', missed.id]);
@@ -133,7 +133,7 @@ describe('realtime stream', function () {
     const from = (await t.world.runtime.store.head()).position;
     // More than the replay limit of 10,000 events, written straight to the store.
     for (let i = 0; i < 11; i++) {
-      await t.world.runtime.store.append(`noise:${i}`, Array.from({ length: 1_000 }, () => ({ type: 'NoiseRecorded', data: { i } })), { expectedVersion: 'any', actor: 'system:test' });
+      await t.world.runtime.store.append('audit-reads', Array.from({ length: 1_000 }, () => ({ type: 'AuditLogRead', data: { limit: 50, returned: i } })), { expectedVersion: 'any', actor: 'system:test' });
     }
     const stream = await open('bernd', String(from));
     const [reset] = await stream.next(1, 20_000);

@@ -21,7 +21,7 @@ describe('events verify (tamper detection)', function () {
   // each check because the embedded database admits one process at a time.
   beforeEach(async function () {
     world = await createWorld({ FLURFUNK_CHECKPOINT_EVERY: '25' });
-    const { store } = await world.start();
+    const { store } = await world.start({ eventCatalogue: 'off' });
     for (let i = 0; i < 120; i++) {
       await store.append(`t-${i % 4}`, [{ type: 'Noted', data: { i }, personal: { text: `note ${i}` } }], { expectedVersion: 'any', actor: 'u' });
     }
@@ -33,7 +33,7 @@ describe('events verify (tamper detection)', function () {
   });
 
   async function tamper(fn: (knex: Knex) => Promise<void>): Promise<void> {
-    const runtime = await world.start();
+    const runtime = await world.start({ eventCatalogue: 'off' });
     await fn(runtime.db.knex);
     await world.stop();
   }
@@ -74,7 +74,7 @@ describe('events verify (tamper detection)', function () {
 
   it('names the first missing position of a hole larger than a verification page', async function () {
     await tamper((knex) => behindTheTriggers(knex, 'events', 'DELETE FROM events WHERE position BETWEEN 20 AND 45'));
-    const runtime = await world.start();
+    const runtime = await world.start({ eventCatalogue: 'off' });
     const report = await verifyChain(runtime.db.knex, { certificates: [runtime.signingKey.certificate], pageSize: 10 });
     expect(report.chainBreak).to.deep.equal({ position: 20, reason: 'event missing (the next stored event is at position 46)' });
     // Readers skip the hole instead of stalling at it.

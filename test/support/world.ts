@@ -66,7 +66,8 @@ export interface World {
   readonly env: Record<string, string>;
   readonly config: Config;
   /** Starts (or restarts) the runtime on this world's database. */
-  start(options?: { clock?: () => Date; policy?: { watch: boolean } }): Promise<Runtime>;
+  /** `eventCatalogue: 'off'` only for tests of the bare store that append made-up event types. */
+  start(options?: { clock?: () => Date; policy?: { watch: boolean }; eventCatalogue?: 'enforce' | 'off' }): Promise<Runtime>;
   /** The running runtime; throws when not started. */
   readonly runtime: Runtime;
   stop(): Promise<void>;
@@ -94,7 +95,7 @@ export async function createWorld(extraEnv: Record<string, string> = {}): Promis
     config,
     async start(options = {}) {
       if (runtime) throw new Error('world already started');
-      runtime = await startRuntime(config, testLogger, { migrate: true, clock: options.clock, policy: options.policy });
+      runtime = await startRuntime(config, testLogger, { migrate: true, clock: options.clock, policy: options.policy, eventCatalogue: options.eventCatalogue });
       runningWorlds.add(world);
       return runtime;
     },
