@@ -70,10 +70,12 @@ export function csvField(value: string): string {
 
 const CSV_COLUMNS = ['position', 'occurredAt', 'type', 'actor', 'streamId', 'streamVersion', 'spaceId', 'policyVersion', 'correlationId', 'data', 'contentState', 'content', 'prevHash', 'hash'];
 
-/** May the exporter see this event's personal content? Only posts have an export action so far. */
+/** May the exporter see this event's personal content? Posts by their export action; the reason of a privileged read by exporting the audit trail. */
 function contentAllowed(ability: AppAbility, event: RecordedEvent): boolean {
-  if (event.type !== 'PostCreated' && event.type !== 'PostEdited') return false;
   const d = event.data;
+  // A privileged read's reason is part of the audit record: whoever may export the trail sees why.
+  if (event.type === 'PrivilegedContentRead') return ability.can('export', asSubject('AuditLog', { actor: event.actor, spaceId: d.spaceId }) as never);
+  if (event.type !== 'PostCreated' && event.type !== 'PostEdited') return false;
   return ability.can('export', asSubject('Post', { spaceId: d.spaceId, classification: d.classification, authorId: d.authorId, mentions: d.mentions, topics: d.topics }) as never);
 }
 
