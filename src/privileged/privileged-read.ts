@@ -6,6 +6,7 @@
 // that stream's own key, so it can be shredded without touching the content it concerns, and
 // audit exports open it for those who may export the audit trail.
 import crypto from 'node:crypto';
+import path from 'node:path';
 import { NotFoundError } from '../errors.js';
 import type { JsonObject } from '../events/types.js';
 import { sourceOf, type AppAbility, type CompiledPolicy } from '../policy/compile.js';
@@ -16,6 +17,7 @@ export const PRIVILEGED_READ_EVENT = 'PrivilegedContentRead';
 
 /** The rule that allowed a privileged read, as the event records it. */
 export interface PrivilegedGrant {
+  /** The deciding rule: its file in the policy folder, its line, and what it says. */
   readonly rule: { readonly file: string; readonly line: number; readonly summary: string };
   /** The reader's roles (or directory groups) through which the rule applied: what the notice shows. */
   readonly via: readonly string[];
@@ -32,7 +34,8 @@ export function privilegedAccess(ability: AppAbility, subject: unknown): 'ordina
   const source = sourceOf(rule);
   // Only an allow rule from a file grants inspect (no space list or built-in does), so it has a location.
   if (!source.at) throw new Error('an inspect grant without a rule location');
-  return { rule: { file: source.at.file, line: source.at.line, summary: source.summary }, via: source.via ?? [] };
+  // The file's name within the policy folder (which is flat): the same on every server, whatever its folder is called.
+  return { rule: { file: path.basename(source.at.file), line: source.at.line, summary: source.summary }, via: source.via ?? [] };
 }
 
 /** Appends the PrivilegedContentRead event before the content leaves; its id names the read. */
