@@ -13,6 +13,7 @@ import { followsProjection, guidelineProjection } from './posts/follow-projectio
 import { personFollowsProjection, topicFollowsProjection } from './posts/following-projection.js';
 import { postsProjection } from './posts/post-projection.js';
 import { reportsProjection } from './posts/report-projection.js';
+import { privilegedReadsProjection } from './privileged/privileged-read-projection.js';
 
 export const projections: readonly Projection[] = [
   usersProjection,
@@ -30,4 +31,5 @@ export const projections: readonly Projection[] = [
   personFollowsProjection,
   topicFollowsProjection,
   exportsProjection,
+  privilegedReadsProjection,
 ];

@@ -177,9 +177,16 @@ export interface SignedExportRequest extends Omit<ExportRequest, 'filters'> {
 /** Decides whether an event's sealed content is opened (`present`/`shredded`) or `withheld`. */
 export type ContentRule = (event: RecordedEvent, subject: ContentSubject | undefined) => boolean;
 
-/** The audit export's rule: the exporter's policy allows `export` on the record the content belongs to. */
+/**
+ * The audit export's rule: the exporter's policy allows `export` on the record the content
+ * belongs to. A privileged read's reason is part of the audit record: whoever may export the
+ * trail sees why.
+ */
 export function auditOpens(ability: AppAbility): ContentRule {
-  return (_event, subject) => subject !== undefined && ability.can('export', asSubject(subject.type, subject.fields) as never);
+  return (event, subject) => {
+    if (event.type === 'PrivilegedContentRead') return ability.can('export', asSubject('AuditLog', { actor: event.actor, spaceId: event.data.spaceId }) as never);
+    return subject !== undefined && ability.can('export', asSubject(subject.type, subject.fields) as never);
+  };
 }
 
 /** Writes the ZIP: events, their audiences and extra files, the chain, the signed manifest. */

@@ -15,6 +15,7 @@ import { healthRoutes, type Lifecycle } from './health-routes.js';
 import { homeRoutes } from './home-routes.js';
 import { meRoutes } from './me-routes.js';
 import { microblogRoutes } from './microblog-routes.js';
+import { privilegedReadRoutes } from './privileged-read-routes.js';
 import { socialRoutes } from './social-routes.js';
 import type { Projector } from '../events/projector.js';
 import type { LiveFeed } from '../posts/live-feed.js';
@@ -90,6 +91,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
   app.use(conversationRoutes(runtime, projector));
   app.use(auditRoutes(runtime, projector));
   app.use(socialRoutes(runtime, projector));
+  app.use(privilegedReadRoutes(runtime, projector));
   app.use(streamRoutes(runtime, projector, identity, feed));
   app.use(homeRoutes());
   app.use(notFound);

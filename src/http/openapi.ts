@@ -44,6 +44,11 @@ const person = { type: 'object', required: ['id', 'name'], properties: { id: { t
 const limit = { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } };
 const postAnswer = { description: 'The post as the caller now sees it', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } };
 const postPage = { description: 'A page of posts', content: { 'application/json': { schema: { $ref: '#/components/schemas/PostPage' } } } };
+/** `{ "reason": "…" }`, the stated reason of a privileged read. */
+const reasonBody = {
+  required: true,
+  content: { 'application/json': { schema: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 10, maxLength: 500, description: 'Why the content must be read (trimmed; 10–500 characters). Sealed in the event; data-protection officers see it in audit exports, the notice does not show it.' } } } } },
+};
 const reaction = { name: 'reaction', in: 'path', required: true, schema: { enum: [...REACTIONS] } };
 
 export const openApiDocument = {
@@ -638,6 +643,55 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/posts/{postId}/inspect': {
+      post: {
+        operationId: 'inspectPost',
+        summary:
+          'A privileged read: the post with all its comments for someone the policy lets inspect it without being able to read it (shipped policy: data-protection officers, not in secret spaces). The reason (10–500 characters) is required and recorded with the read as PrivilegedContentRead before the content is sent; the space’s members and the authors see that it happened (the post’s privilegedReads, GET /api/spaces/{spaceId}/privileged-access, GET /api/me/privileged-access). A caller who may read the post anyway gets it with privileged false and nothing is recorded. Everyone else gets 404, as for a missing post, before the reason is checked.',
+        security: signedIn,
+        parameters: [postId],
+        requestBody: reasonBody,
+        responses: { '200': { description: 'The post and its comments', content: json('InspectedPost') }, '202': accepted, '400': problem, '401': problem, '404': problem },
+      },
+    },
+    '/api/conversations/{conversationId}/inspect': {
+      post: {
+        operationId: 'inspectConversation',
+        summary:
+          'A privileged read of a conversation: all its messages for someone the policy lets inspect DirectMessage (the shipped policy: nobody). As for posts: a required reason, recorded as PrivilegedContentRead before the messages are sent; the participants see that it happened (GET /api/conversations/{conversationId}/privileged-access, GET /api/me/privileged-access). Participants get the messages with privileged false and nothing recorded; everyone else 404.',
+        security: signedIn,
+        parameters: [conversationId],
+        requestBody: reasonBody,
+        responses: { '200': { description: 'The conversation and its messages', content: json('InspectedConversation') }, '202': accepted, '400': problem, '401': problem, '404': problem },
+      },
+    },
+    '/api/spaces/{spaceId}/privileged-access': {
+      get: {
+        operationId: 'spacePrivilegedReads',
+        summary: 'The notice of privileged reads of posts in a space, newest first: what was read, when and by which role (not by whom, not why: that is in the audit trail). For those who may read the space; 404 otherwise. Nothing removes a notice.',
+        security: signedIn,
+        parameters: [spaceId, cursor, limit],
+        responses: { '200': { description: 'A page of notices', content: json('PrivilegedReadNoticePage') }, '400': problem, '401': problem, '404': problem },
+      },
+    },
+    '/api/conversations/{conversationId}/privileged-access': {
+      get: {
+        operationId: 'conversationPrivilegedReads',
+        summary: 'The notice of privileged reads of a conversation, newest first, for its participants; 404 otherwise.',
+        security: signedIn,
+        parameters: [conversationId, cursor, limit],
+        responses: { '200': { description: 'A page of notices', content: json('PrivilegedReadNoticePage') }, '400': problem, '401': problem, '404': problem },
+      },
+    },
+    '/api/me/privileged-access': {
+      get: {
+        operationId: 'myPrivilegedReads',
+        summary: 'Privileged reads that showed the caller’s own content (posts and comments they wrote, conversations they are in), newest first.',
+        security: signedIn,
+        parameters: [cursor, limit],
+        responses: { '200': { description: 'A page of notices', content: json('PrivilegedReadNoticePage') }, '400': problem, '401': problem },
+      },
+    },
     '/api/me': {
       get: {
         operationId: 'me',
@@ -687,7 +741,7 @@ export const openApiDocument = {
       SpacePage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Space' } }, next: { type: ['string', 'null'] } } },
       Post: {
         type: 'object',
-        required: ['id', 'spaceId', 'classification', 'author', 'text', 'html', 'mentions', 'topics', 'createdAt', 'editedAt', 'position', 'attachments', 'reactions', 'myReactions', 'pinned', 'answerId', 'may'],
+        required: ['id', 'spaceId', 'classification', 'author', 'text', 'html', 'mentions', 'topics', 'createdAt', 'editedAt', 'position', 'attachments', 'privilegedReads', 'reactions', 'myReactions', 'pinned', 'answerId', 'may'],
         properties: {
           id: { type: 'string', format: 'uuid' },
           spaceId: { type: 'string' },
@@ -701,6 +755,13 @@ export const openApiDocument = {
           editedAt: { type: ['string', 'null'], format: 'date-time', description: 'Set once edited: readers see "edited"' },
           position: { type: 'integer', description: 'The event position: the order of the timeline' },
           attachments: { type: 'array', items: { $ref: '#/components/schemas/Attachment' } },
+          privilegedReads: {
+            type: 'object',
+            required: ['count', 'lastAt'],
+            additionalProperties: false,
+            properties: { count: { type: 'integer', minimum: 0 }, lastAt: { type: ['string', 'null'], format: 'date-time' } },
+            description: 'The notice of privileged reads: how often someone who could not read this post inspected it (POST /api/posts/{postId}/inspect), and when last. It cannot be removed.',
+          },
           reactions: { type: 'object', required: [...REACTIONS], additionalProperties: false, properties: Object.fromEntries(REACTIONS.map((r) => [r, { type: 'integer', minimum: 0 }])), description: 'How many people gave each reaction' },
           myReactions: { type: 'array', items: { enum: [...REACTIONS] }, description: 'The reactions the caller gave' },
           pinned: { type: 'boolean', description: 'Pinned to the top of its space by a moderator' },
@@ -857,6 +918,45 @@ export const openApiDocument = {
           count: { type: 'integer' },
           readers: { type: 'array', items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } } } },
           notReaching: { type: 'integer', description: 'Known people who would not see it' },
+        },
+      },
+      PrivilegedReadNotice: {
+        type: 'object',
+        required: ['id', 'subjectType', 'postId', 'spaceId', 'classification', 'conversationId', 'byRoles', 'readAt', 'position'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string', format: 'uuid', description: 'The privileged read (accessId of its PrivilegedContentRead event)' },
+          subjectType: { enum: ['Post', 'DirectMessage'] },
+          postId: { type: ['string', 'null'], format: 'uuid' },
+          spaceId: { type: ['string', 'null'] },
+          classification: { type: ['string', 'null'] },
+          conversationId: { type: ['string', 'null'], format: 'uuid' },
+          byRoles: { type: 'array', items: { type: 'string' }, description: 'The role (or directory group) through which the policy allowed the read' },
+          readAt: { type: 'string', format: 'date-time' },
+          position: { type: 'integer' },
+        },
+      },
+      PrivilegedReadNoticePage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/PrivilegedReadNotice' } }, next: { type: ['string', 'null'] } } },
+      InspectedPost: {
+        type: 'object',
+        required: ['privileged', 'accessId', 'post', 'comments'],
+        additionalProperties: false,
+        properties: {
+          privileged: { type: 'boolean', description: 'True when the caller could not read the post as a member and the read was recorded' },
+          accessId: { type: ['string', 'null'], format: 'uuid', description: 'The recorded privileged read; null for an ordinary read' },
+          post: { $ref: '#/components/schemas/Post' },
+          comments: { type: 'array', items: { $ref: '#/components/schemas/Comment' }, description: 'Every comment, oldest first' },
+        },
+      },
+      InspectedConversation: {
+        type: 'object',
+        required: ['privileged', 'accessId', 'conversation', 'messages'],
+        additionalProperties: false,
+        properties: {
+          privileged: { type: 'boolean' },
+          accessId: { type: ['string', 'null'], format: 'uuid' },
+          conversation: { $ref: '#/components/schemas/Conversation' },
+          messages: { type: 'array', items: { $ref: '#/components/schemas/Message' }, description: 'Every message, oldest first' },
         },
       },
       Comment: {

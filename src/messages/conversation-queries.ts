@@ -81,14 +81,25 @@ async function namesOf(knex: Knex, ids: readonly string[]): Promise<Map<string, 
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-function selectConversations(knex: Knex, ability: AppAbility, userId: string): Knex.QueryBuilder {
+/** Every conversation, unfiltered: only for a privileged read, which decides on the row itself. */
+function selectAnyConversations(knex: Knex, userId: string): Knex.QueryBuilder {
   const unread = knex('messages')
     .count('*')
     .whereRaw('messages.conversation_id = conversations.id')
     .andWhereNot('messages.author_id', userId)
     .andWhereRaw('messages.position > COALESCE((SELECT read_position FROM conversation_reads r WHERE r.user_id = ? AND r.conversation_id = conversations.id), 0)', [userId]);
-  const query = knex('conversations').select('conversations.id', 'conversations.participants', 'conversations.title', 'conversations.started_by', 'conversations.created_at', 'conversations.last_position', unread.as('unread'));
-  return wherePermitted(query, ability, 'read', 'DirectMessage', CONVERSATION_COLUMNS);
+  return knex('conversations').select('conversations.id', 'conversations.participants', 'conversations.title', 'conversations.started_by', 'conversations.created_at', 'conversations.last_position', unread.as('unread'));
+}
+
+function selectConversations(knex: Knex, ability: AppAbility, userId: string): Knex.QueryBuilder {
+  return wherePermitted(selectAnyConversations(knex, userId), ability, 'read', 'DirectMessage', CONVERSATION_COLUMNS);
+}
+
+/** A conversation whatever the caller may do with it, for a caller deciding that itself; undefined when there is none. */
+export async function anyConversationById(knex: Knex, userId: string, conversationId: string): Promise<ConversationView | undefined> {
+  if (!isUuid(conversationId)) return undefined;
+  const row = (await selectAnyConversations(knex, userId).where('conversations.id', conversationId).first()) as ConversationRow | undefined;
+  return row && (await presentConversations(knex, [row]))[0];
 }
 
 async function presentConversations(knex: Knex, rows: readonly ConversationRow[]): Promise<ConversationView[]> {
@@ -131,11 +142,20 @@ export async function directConversationBetween(knex: Knex, a: string, b: string
   return row?.id;
 }
 
-function selectMessages(knex: Knex, ability: AppAbility): Knex.QueryBuilder {
-  const query = knex('messages')
+function selectAnyMessages(knex: Knex): Knex.QueryBuilder {
+  return knex('messages')
     .leftJoin('users', 'users.id', 'messages.author_id')
     .select('messages.id', 'messages.position', 'messages.conversation_id', 'messages.author_id', 'users.name as author_name', 'messages.participants', 'messages.text', 'messages.html', 'messages.attachment_count', 'messages.created_at');
-  return wherePermitted(query, ability, 'read', 'DirectMessage', MESSAGE_COLUMNS);
+}
+
+function selectMessages(knex: Knex, ability: AppAbility): Knex.QueryBuilder {
+  return wherePermitted(selectAnyMessages(knex), ability, 'read', 'DirectMessage', MESSAGE_COLUMNS);
+}
+
+/** All messages of a conversation, oldest first, for a privileged read (`readableOnly` false: those hidden from the reader too). */
+export async function allMessagesOf(knex: Knex, ability: AppAbility, conversationId: string, readableOnly: boolean): Promise<MessageView[]> {
+  const query = (readableOnly ? selectMessages(knex, ability) : selectAnyMessages(knex)).where('messages.conversation_id', conversationId);
+  return presentMessages(knex, ability, (await query.orderBy('messages.position', 'asc')) as MessageRow[]);
 }
 
 async function presentMessages(knex: Knex, ability: AppAbility, rows: readonly MessageRow[]): Promise<MessageView[]> {

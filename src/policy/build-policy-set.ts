@@ -3,7 +3,7 @@
 // from (the folder, or an activation event written by another process).
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { actionsOf, CLASSIFICATIONS, fieldsOf, MANAGE, type Classification, type SubjectType } from './catalogue.js';
+import { actionsOf, CLASSIFICATIONS, fieldsOf, MANAGE, ordinaryActionsOf, type Classification, type SubjectType } from './catalogue.js';
 import { checkPolicySet, literalValues } from './cross-checks.js';
 import { DEFAULT_CLAIMS, DEFAULT_LIMITS, type AccessList, type ClaimNames, type Condition, type Guideline, type Limits, type PolicySet, type RetentionRule, type Role, type Rule, type Space } from './model.js';
 import { schemaProblems, validatePolicyFile } from './schema-errors.js';
@@ -182,7 +182,7 @@ function toRule(raw: Raw, at: Location, problems: PolicyProblem[]): Rule | undef
   const valid = actionsOf(subject);
   const actions: string[] = [];
   for (const a of asList(raw[effect])) {
-    if (a === MANAGE) actions.push(...valid);
+    if (a === MANAGE) actions.push(...ordinaryActionsOf(subject)); // never a privileged action: those are named
     else if (valid.includes(a)) actions.push(a);
     else problem(`${subject} has no action "${a}"; its actions are ${valid.join(', ')} (or manage for all)`);
   }

@@ -22,7 +22,7 @@ export const SUBJECTS = {
   },
   Post: {
     description: 'a post in a space',
-    actions: ['read', 'create', 'update', 'delete', 'react', 'report', 'pin', 'readHistory', 'export'],
+    actions: ['read', 'create', 'update', 'delete', 'react', 'report', 'pin', 'readHistory', 'export', 'inspect'],
     fields: { spaceId: 'text', classification: 'text', authorId: 'text', mentions: 'list', topics: 'list' },
   },
   Comment: {
@@ -32,7 +32,7 @@ export const SUBJECTS = {
   },
   DirectMessage: {
     description: 'a direct message or a message in a private conversation',
-    actions: ['read', 'create', 'delete', 'export'],
+    actions: ['read', 'create', 'delete', 'export', 'inspect'],
     fields: { conversationId: 'text', authorId: 'text', participants: 'list' },
   },
   Attachment: {
@@ -71,8 +71,17 @@ export const SUBJECTS = {
 export type SubjectType = keyof typeof SUBJECTS;
 export const SUBJECT_TYPES = Object.keys(SUBJECTS) as SubjectType[];
 
-/** `manage` in a rule stands for every action of its subject. */
+/** `manage` in a rule stands for every ordinary action of its subject. */
 export const MANAGE = 'manage';
+
+/**
+ * Privileged actions reach past the read lists: `inspect` is a data-protection officer's stated,
+ * recorded read of content they could not read as a member. Because it opens what the spaces
+ * close, it is granted only by a rule that names it: `manage` does not include it, and the
+ * confidentiality guard does not stop it (deny rules do). Every use is recorded with a reason
+ * and shown to the people whose content it was (src/privileged/).
+ */
+export const PRIVILEGED_ACTIONS: ReadonlySet<string> = new Set(['inspect']);
 
 export function isSubjectType(name: string): name is SubjectType {
   return Object.hasOwn(SUBJECTS, name);
@@ -80,6 +89,11 @@ export function isSubjectType(name: string): name is SubjectType {
 
 export function actionsOf(subject: SubjectType): readonly string[] {
   return SUBJECTS[subject].actions;
+}
+
+/** The actions `manage` stands for and the confidentiality guard closes: all but the privileged. */
+export function ordinaryActionsOf(subject: SubjectType): readonly string[] {
+  return SUBJECTS[subject].actions.filter((a) => !PRIVILEGED_ACTIONS.has(a));
 }
 
 export function fieldsOf(subject: SubjectType): Readonly<Record<string, FieldKind>> {

@@ -4,10 +4,11 @@
 //   2. allow rules from rules files;
 //   3. deny rules from rules files (a deny beats every allow);
 //   4. the confidentiality guard: nothing at all on content of a confidential or secret space
-//      whose read list does not include the principal, whatever any rule allows.
+//      whose read list does not include the principal, whatever any rule allows — except the
+//      privileged `inspect`, which only a rule naming it grants and which is always recorded.
 // Every compiled rule carries its source, so explain can say which line decided.
 import { createMongoAbility, subject as tagSubject, type MongoAbility, type MongoQuery, type RawRuleOf } from '@casl/ability';
-import { actionsOf, SPACE_CONTENT, type SubjectType } from './catalogue.js';
+import { ordinaryActionsOf, SPACE_CONTENT, type SubjectType } from './catalogue.js';
 import type { AccessList, Condition, PolicySet, Rule, Space } from './model.js';
 import { groupSpellings, normalizeGroups, rolesOf, type Principal } from './principal.js';
 import type { Location } from './yaml-source.js';
@@ -18,6 +19,8 @@ export type AppAbility = MongoAbility<[string, SubjectType], MongoQuery>;
 export interface RuleSource {
   readonly at: Location | undefined;
   readonly summary: string;
+  /** For a rules-file rule: the roles and groups of the principal through which it applies. */
+  readonly via?: readonly string[];
 }
 
 type CompiledRawRule = RawRuleOf<AppAbility> & { readonly source: RuleSource };
@@ -114,14 +117,15 @@ export class CompiledPolicy {
           conditions: rule.when ? toMongo(rule.when, principal) : undefined,
           inverted: effect === 'deny',
           reason: rule.because,
-          source: { at: rule.at, summary: describeRule(rule) },
+          source: { at: rule.at, summary: describeRule(rule), via: [...rule.roles.filter((r) => roles.has(r)), ...rule.groups.filter((g) => groups.has(g.toLowerCase()))] },
         });
       }
     }
     if (closed.length > 0) {
       for (const subjectType of SPACE_CONTENT) {
         out.push({
-          action: [...actionsOf(subjectType)],
+          // Not the privileged actions: an inspect rule exists to reach past the read list.
+          action: [...ordinaryActionsOf(subjectType)],
           subject: subjectType,
           conditions: { spaceId: { $in: closed } },
           inverted: true,

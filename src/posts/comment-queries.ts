@@ -56,13 +56,17 @@ function present(row: CommentRow, ability: AppAbility): CommentView {
   };
 }
 
-function selectComments(knex: Knex, ability: AppAbility): Knex.QueryBuilder {
-  const query = knex('comments')
+/** Every comment, unfiltered: only for a privileged read, which has decided on the whole post. */
+function selectAnyComments(knex: Knex): Knex.QueryBuilder {
+  return knex('comments')
     .leftJoin('users', 'users.id', 'comments.author_id')
     .leftJoin('post_answers', 'post_answers.comment_id', 'comments.id')
     .select('comments.id', 'comments.position', 'comments.post_id', 'comments.space_id', 'comments.classification', 'comments.author_id', 'users.name as author_name', 'comments.post_author_id', 'comments.text', 'comments.html', 'comments.created_at')
     .select(knex.raw('(post_answers.comment_id IS NOT NULL) AS is_answer'));
-  return wherePermitted(query, ability, 'read', 'Comment', COMMENT_COLUMNS);
+}
+
+function selectComments(knex: Knex, ability: AppAbility): Knex.QueryBuilder {
+  return wherePermitted(selectAnyComments(knex), ability, 'read', 'Comment', COMMENT_COLUMNS);
 }
 
 /** The comments of a post the caller has already been allowed to read, oldest first. */
@@ -72,6 +76,16 @@ export async function commentsOfPost(knex: Knex, ability: AppAbility, postId: st
   const rows = (await query.orderBy('comments.position', 'asc').limit(page.limit + 1)) as CommentRow[];
   const items = rows.slice(0, page.limit).map((r) => present(r, ability));
   return { items, next: rows.length > page.limit ? String(items[items.length - 1]!.position) : null };
+}
+
+/**
+ * All comments of a post, oldest first, for a privileged read: `readableOnly` false shows those
+ * the policy hides from the reader too (the inspect decision covered the post and its comments).
+ */
+export async function allCommentsOfPost(knex: Knex, ability: AppAbility, postId: string, readableOnly: boolean): Promise<CommentView[]> {
+  const query = (readableOnly ? selectComments(knex, ability) : selectAnyComments(knex)).where('comments.post_id', postId);
+  const rows = (await query.orderBy('comments.position', 'asc')) as CommentRow[];
+  return rows.map((r) => present(r, ability));
 }
 
 export async function commentById(knex: Knex, ability: AppAbility, commentId: string): Promise<CommentView | undefined> {

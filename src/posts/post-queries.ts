@@ -34,6 +34,8 @@ export interface PostRow extends PostSocialRow {
   created_at: Date | string;
   edited_at: Date | string | null;
   attachment_count: number;
+  privileged_reads: string | number;
+  last_privileged_read: Date | string | null;
 }
 
 export interface PostView extends PostSocial {
@@ -52,6 +54,8 @@ export interface PostView extends PostSocial {
   readonly editedAt: string | null;
   readonly position: number;
   readonly attachments: readonly AttachmentView[];
+  /** The notice of privileged reads: how often someone inspected this post without being able to read it, and when last. */
+  readonly privilegedReads: { readonly count: number; readonly lastAt: string | null };
   readonly may: Readonly<Record<'update' | 'delete' | 'react' | 'report' | 'pin' | 'readHistory', boolean>>;
 }
 
@@ -77,6 +81,7 @@ function presentPost(row: PostRow, ability: AppAbility, attachments: readonly At
     editedAt: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),
     position: Number(row.position),
     attachments,
+    privilegedReads: { count: Number(row.privileged_reads), lastAt: row.last_privileged_read === null ? null : new Date(row.last_privileged_read).toISOString() },
     ...postSocialOf(row),
     may: { update: can('update'), delete: can('delete'), react: can('react'), report: can('report'), pin: can('pin'), readHistory: can('readHistory') },
   };
@@ -88,12 +93,25 @@ export async function presentPosts(knex: Knex, rows: readonly PostRow[], ability
   return rows.map((r) => presentPost(r, ability, files.get(r.id) ?? []));
 }
 
-/** Posts `ability` may read, with what they look like to the reader `viewerId`. */
-export function selectPosts(knex: Knex, ability: AppAbility, viewerId: string): Knex.QueryBuilder {
+/**
+ * Every post, unfiltered, with what it looks like to `viewerId`. Only for callers that decide
+ * each row themselves (a privileged read); lists and reads go through selectPosts.
+ */
+export function selectAnyPosts(knex: Knex, viewerId: string): Knex.QueryBuilder {
   const query = knex('posts')
     .leftJoin('users', 'users.id', 'posts.author_id')
-    .select('posts.id', 'posts.position', 'posts.space_id', 'posts.classification', 'posts.author_id', 'users.name as author_name', 'posts.mentions', 'posts.topics', 'posts.text', 'posts.html', 'posts.created_at', 'posts.edited_at', 'posts.attachment_count');
-  return wherePermitted(withPostSocial(query, knex, viewerId), ability, 'read', 'Post', POST_COLUMNS);
+    .select('posts.id', 'posts.position', 'posts.space_id', 'posts.classification', 'posts.author_id', 'users.name as author_name', 'posts.mentions', 'posts.topics', 'posts.text', 'posts.html', 'posts.created_at', 'posts.edited_at', 'posts.attachment_count')
+    // The notice of privileged reads travels with the post, so it shows where the content is.
+    .select(
+      knex.raw('(SELECT count(*)::integer FROM privileged_reads WHERE privileged_reads.post_id = posts.id) AS privileged_reads'),
+      knex.raw('(SELECT max(read_at) FROM privileged_reads WHERE privileged_reads.post_id = posts.id) AS last_privileged_read'),
+    );
+  return withPostSocial(query, knex, viewerId);
+}
+
+/** Posts `ability` may read, with what they look like to the reader `viewerId`. */
+export function selectPosts(knex: Knex, ability: AppAbility, viewerId: string): Knex.QueryBuilder {
+  return wherePermitted(selectAnyPosts(knex, viewerId), ability, 'read', 'Post', POST_COLUMNS);
 }
 
 /** A cursor is an event position; anything else is refused rather than guessed. */

@@ -1,7 +1,7 @@
 // `flurfunk events rebuild` recreates every read model from the events alone: after a scripted
 // scenario through HTTP (sign-ins, guideline acceptances, posts, comments, edits, deletions, follows and mutes of
 // spaces, people and topics, reactions, answers, pins, reports and their resolutions, conversations, messages,
-// attachments and read marks), the rebuilt tables equal the live ones row for row.
+// attachments and read marks, a privileged read, audit export jobs), the rebuilt tables equal the live ones row for row.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { Browser, signIn } from '../support/browser.js';
@@ -26,6 +26,8 @@ const TABLES: Record<string, string> = {
   attachments: 'SELECT id, position, space_id, classification, conversation_id, participants, author_id, media_type, size, sha256, chunks, name, post_id, message_id, created_at FROM attachments ORDER BY position',
   notifications: 'SELECT user_id, position, kind, actor_id, post_id, comment_id, message_id, conversation_id, created_at FROM notifications ORDER BY user_id, position',
   notification_reads: 'SELECT user_id, read_position FROM notification_reads ORDER BY user_id',
+  audit_exports: 'SELECT id, position, kind, requested_by, requested_at, selection, state, events, bytes, manifest_sha256, finished_at, expires_at, downloads, failure, removed_because FROM audit_exports ORDER BY position',
+  privileged_reads: 'SELECT id, position, subject_type, post_id, space_id, classification, conversation_id, affected, via, read_at FROM privileged_reads ORDER BY position',
   projection_positions: 'SELECT name FROM projection_positions ORDER BY name',
 };
 
@@ -199,6 +201,27 @@ describe('events rebuild', function () {
       }
     }
     expect(done.length + privateOperations).to.equal(OPERATIONS);
+    // A data-protection officer inspects a sales post they cannot read (a privileged read).
+    const dieter = new Browser();
+    await signIn(dieter, t.base, 'dieter');
+    const dieterCsrf = ((await (await dieter.request(`${t.base}/api/me`)).json()) as { csrfToken: string }).csrfToken;
+    const salesPost = await t.world.runtime.db.knex('posts').where({ space_id: 'sales' }).first<{ id: string }>('id');
+    const inspected = await dieter.request(`${t.base}/api/posts/${salesPost.id}/inspect`, { method: 'POST', headers: { 'X-CSRF-Token': dieterCsrf, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'Prüfung eines Hinweises, Vorgang DS-1' }) });
+    expect(((await inspected.json()) as { privileged: boolean }).privileged).to.equal(true);
+    // ... and makes an audit export through the API, downloads it (which removes the file), and starts another.
+    const asDieter = async <B>(url: string, init: RequestInit = {}): Promise<B> => (await (await dieter.request(`${t.base}${url}`, { ...init, headers: { 'X-CSRF-Token': dieterCsrf, 'content-type': 'application/json' } })).json()) as B;
+    const until = async (what: string, probe: () => Promise<boolean>) => {
+      for (const deadline = Date.now() + 30_000; !(await probe()); await new Promise((r) => setTimeout(r, 50))) if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    };
+    for (const body of [{ filters: { type: 'PostCreated' } }, {}]) {
+      const job = await asDieter<{ id: string }>('/api/audit/exports', { method: 'POST', body: JSON.stringify(body) });
+      await until('the export', async () => (await asDieter<{ state: string }>(`/api/audit/exports/${job.id}`)).state === 'ready');
+      if (body.filters) {
+        const zip = await dieter.request(`${t.base}/api/audit/exports/${job.id}/download`);
+        expect((await zip.arrayBuffer()).byteLength).to.be.greaterThan(0);
+        await until('the removal after the download', async () => (await asDieter<{ state: string }>(`/api/audit/exports/${job.id}`)).state === 'removed');
+      }
+    }
     const live = await snapshot(t.world.runtime.db.knex);
     expect(live.posts!.length).to.be.greaterThan(50);
     const kinds = new Set(
@@ -232,7 +255,7 @@ describe('events rebuild', function () {
     ]);
     expect(live.space_follows!.length).to.be.greaterThan(0);
     expect(live.comments!.length).to.be.greaterThan(10);
-    for (const table of ['post_reactions', 'post_answers', 'pinned_posts', 'post_reports', 'person_follows', 'topic_follows', 'conversations', 'messages', 'conversation_reads', 'attachments', 'notifications', 'notification_reads']) {
+    for (const table of ['post_reactions', 'post_answers', 'pinned_posts', 'post_reports', 'person_follows', 'topic_follows', 'conversations', 'messages', 'conversation_reads', 'attachments', 'notifications', 'notification_reads', 'privileged_reads', 'audit_exports']) {
       expect(live[table]!.length, table).to.be.greaterThan(0);
     }
     const types = new Set((await t.world.runtime.store.readAll(0, 10_000)).map((e) => e.type));
@@ -241,7 +264,7 @@ describe('events rebuild', function () {
 
     const result = await runCli(['events', 'rebuild'], t.world.env);
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout).to.match(/^rebuilt users, posts, comments, space_follows, guideline_acceptances, conversations, attachments, notifications, post_reactions, post_answers, pinned_posts, post_reports, person_follows, topic_follows from \d+ events in \d+ ms\n$/);
+    expect(result.stdout).to.match(/^rebuilt users, posts, comments, space_follows, guideline_acceptances, conversations, attachments, notifications, post_reactions, post_answers, pinned_posts, post_reports, person_follows, topic_follows, audit_exports, privileged_reads from \d+ events in \d+ ms\n$/);
 
     const runtime = await t.world.start();
     try {

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { buildPolicySet } from '../../src/policy/build-policy-set.js';
-import { actionsOf, SPACE_CONTENT, type SubjectType } from '../../src/policy/catalogue.js';
+import { ordinaryActionsOf, SPACE_CONTENT, type SubjectType } from '../../src/policy/catalogue.js';
 import { asSubject, CompiledPolicy } from '../../src/policy/compile.js';
 import { decide, formatDecision, NOTHING_ALLOWS, type Decision } from '../../src/policy/explain.js';
 import { readPolicyFiles } from '../../src/policy/policy-folder.js';
@@ -46,9 +46,9 @@ function tagged(type: SubjectType, fields: Record<string, unknown>): never {
   return asSubject(type, fields) as never;
 }
 
-/** One line per action on each kind of space content: `read Post: <what f says>`. */
+/** One line per ordinary action on each kind of space content: `read Post: <what f says>`. */
 function everyContentAction(f: (type: SubjectType, action: string) => string): string[] {
-  return SPACE_CONTENT.flatMap((type) => actionsOf(type).map((action) => `${action} ${type}: ${f(type, action)}`));
+  return SPACE_CONTENT.flatMap((type) => ordinaryActionsOf(type).map((action) => `${action} ${type}: ${f(type, action)}`));
 }
 
 const apolloPost = { spaceId: 'project-apollo', classification: 'confidential', authorId: 'alice' };
@@ -162,6 +162,33 @@ describe('policy decisions', function () {
         expect(outcome(decision(alice, 'create', type, apolloPost)), `create ${type}`).to.equal('allow by decisions/spaces.yaml:13');
         expect(outcome(decision(alice, 'delete', type, apolloPost)), `delete ${type}`).to.equal('deny by nothing');
       }
+    });
+  });
+
+  describe('privileged reads (inspect)', function () {
+    const dora = who('dora', 'GG-Datenschutz');
+    const admin = who('ingo', 'GG-IT-Admins');
+
+    it('is not part of manage: an admin allowed everything on posts may not inspect, anywhere', function () {
+      for (const fields of [{ spaceId: 'sales', classification: 'internal' }, apolloPost]) {
+        expect(outcome(decision(admin, 'inspect', 'Post', fields))).to.equal('deny by nothing');
+        expect(decision(admin, 'update', 'Post', fields).allowed).to.equal(fields !== apolloPost); // manage itself still works (the guard closes Apollo)
+      }
+    });
+
+    it('reaches past the confidentiality guard when a rule names it, without opening ordinary reading', function () {
+      expect(outcome(decision(dora, 'inspect', 'Post', apolloPost))).to.equal('allow by decisions/rules.yaml:32');
+      expect(outcome(decision(dora, 'read', 'Post', apolloPost))).to.equal('deny by guard');
+      // The rule knows through which role it applied: the notice names that role, not the person.
+      expect(decision(dora, 'inspect', 'Post', apolloPost).rule).to.deep.include({ via: ['dpo'] });
+      expect(outcome(decision(who('bob', 'GG-Vertrieb'), 'inspect', 'Post', apolloPost))).to.equal('deny by nothing');
+    });
+
+    it('is stopped by a deny rule: the secret archive stays closed to inspection', function () {
+      const archived = { spaceId: 'apollo-archive', classification: 'secret', authorId: 'alice' };
+      const d = decision(dora, 'inspect', 'Post', archived);
+      expect(outcome(d)).to.equal('deny by decisions/rules.yaml:35');
+      expect(d.reason).to.equal('Secret spaces are not opened for inspection');
     });
   });
 
