@@ -47,6 +47,7 @@ export class AudienceHistory {
   private readonly compiled = new Map<string, CompiledPolicy>();
   private readonly cache = new Map<string, AudienceRef>();
   private readonly handedOut = new Set<string>();
+  private readonly relevant = new Map<string, readonly string[]>();
 
   private constructor(
     private readonly policyFiles: ReadonlyMap<string, Readonly<Record<string, string>>>,
@@ -82,7 +83,9 @@ export class AudienceHistory {
     this.replayDirectoryTo(event.position);
     const policy = this.policyFor(event);
     if (!policy) return undefined;
-    const relevant = readRelevantFields(policy, type);
+    const relevantKey = `${policy.version} ${type}`;
+    let relevant = this.relevant.get(relevantKey);
+    if (!relevant) this.relevant.set(relevantKey, (relevant = readRelevantFields(policy, type)));
     const key = JSON.stringify([policy.version, type, relevant.map((f) => fields[f] ?? null)]);
     const cached = this.cache.get(key);
     if (cached) return { ref: cached };

@@ -212,28 +212,34 @@ export async function writeSignedExport(parts: ExportParts, request: SignedExpor
     for (let after = 0; ; ) {
       const rows = await request.selection(after, PAGE);
       if (rows.length === 0) break;
-      for (const row of rows) {
-        const event = fromRow(row);
+      // A page at a time: one query for the streams' keys, one write per file. Per-event awaits
+      // kept each page alive across many turns, and V8 promoted it to the old generation.
+      const events = rows.map(fromRow);
+      const subjectsOf = await Promise.all(events.map((e) => subjects.of(e)));
+      const opened = events.map((e, i) => e.payload !== null && opens(e, subjectsOf[i]));
+      const contents = await parts.store.personalOfEach(events.filter((_, i) => opened[i]));
+      let next = 0;
+      const jsonLines: string[] = [];
+      const csvLines: string[] = [];
+      const audienceLines: string[] = [];
+      for (const [i, event] of events.entries()) {
         if (last && event.position !== last.position + 1) contiguous = false;
         first ??= event;
         last = event;
         count++;
-        const subject = await subjects.of(event);
+        const subject = subjectsOf[i];
         let audience: AudienceRef | null = null;
         if (subject) {
           const found = history.audienceAt(event, subject.type, subject.fields);
-          if (found?.record) await audiences.write(`${JSON.stringify(audienceLine(found.record))}\n`);
+          if (found?.record) audienceLines.push(`${JSON.stringify(audienceLine(found.record))}\n`);
           audience = found?.ref ?? null;
         }
-        let state: ContentState = 'none';
+        let state: ContentState = event.payload === null ? 'none' : 'withheld';
         let content: unknown = null;
-        if (event.payload !== null) {
-          if (!opens(event, subject)) state = 'withheld';
-          else {
-            const opened = await parts.store.personal(event);
-            state = opened.state === 'present' ? 'present' : 'shredded';
-            content = opened.state === 'present' ? opened.value : null;
-          }
+        if (opened[i]) {
+          const personal = contents[next++]!;
+          state = personal.state === 'present' ? 'present' : 'shredded';
+          content = personal.state === 'present' ? personal.value : null;
         }
         const line = {
           position: event.position,
@@ -253,11 +259,14 @@ export async function writeSignedExport(parts: ExportParts, request: SignedExpor
           content,
           audience,
         };
-        await jsonl.write(`${JSON.stringify(line)}\n`);
+        jsonLines.push(`${JSON.stringify(line)}\n`);
         const spaceId = typeof event.data.spaceId === 'string' ? event.data.spaceId : '';
         const fields = [String(event.position), line.occurredAt, event.type, event.actor, event.streamId, String(event.streamVersion), spaceId, event.policyVersion ?? '', event.correlationId ?? '', JSON.stringify(event.data), state, content === null ? '' : JSON.stringify(content), audience?.id ?? '', audience === null ? '' : String(audience.readers), event.prevHash, event.hash];
-        await csv.write(`${fields.map(csvField).join(',')}\r\n`);
+        csvLines.push(`${fields.map(csvField).join(',')}\r\n`);
       }
+      await jsonl.write(jsonLines.join(''));
+      await csv.write(csvLines.join(''));
+      if (audienceLines.length > 0) await audiences.write(audienceLines.join(''));
       after = Number(rows[rows.length - 1]!.position);
     }
     const files = new Map<string, ManifestFile>();

@@ -106,10 +106,19 @@ export class EventStore {
 
   /** Opens an event's personal content, or says that there is none or that its key was destroyed. */
   async personal(event: RecordedEvent): Promise<PersonalContent> {
-    if (event.payload === null) return { state: 'none' };
-    const key = (await this.parts.dataKeys.find(this.parts.knex, [event.streamId])).get(event.streamId);
-    if (!key) return { state: 'shredded' };
-    return { state: 'present', value: JSON.parse(open(key, event.payload, event.id).toString('utf8')) as JsonValue };
+    return (await this.personalOfEach([event]))[0]!;
+  }
+
+  /** The personal content of many events, their streams' keys fetched in one query (exports read pages). */
+  async personalOfEach(events: readonly RecordedEvent[]): Promise<PersonalContent[]> {
+    const sealed = events.filter((e) => e.payload !== null).map((e) => e.streamId);
+    const keys = sealed.length === 0 ? new Map<string, Buffer>() : await this.parts.dataKeys.find(this.parts.knex, sealed);
+    return events.map((event): PersonalContent => {
+      if (event.payload === null) return { state: 'none' };
+      const key = keys.get(event.streamId);
+      if (!key) return { state: 'shredded' };
+      return { state: 'present', value: JSON.parse(open(key, event.payload, event.id).toString('utf8')) as JsonValue };
+    });
   }
 
   /**
