@@ -48,7 +48,7 @@ events
   .action(verifyCommand);
 events
   .command('rebuild')
-  .description('Recreate every read model (users, posts, comments, follows, conversations, attachments, notifications, reactions, pins, reports, privileged-read notices, …) from the events. Stop the servers using the database first.')
+  .description('Recreate every read model (users, posts, comments, follows, conversations, attachments, notifications, reactions, pins, reports, privileged-read notices, legal holds, …) from the events. Stop the servers using the database first.')
   .action(rebuildCommand);
 
 const audit = program.command('audit').description('Signed exports of the audit trail for auditors and of one person\'s data for that person, and their verification.');
