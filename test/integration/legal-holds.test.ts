@@ -12,7 +12,7 @@ import type { ShredCandidate } from '../../src/retention/held.js';
 import { LegalHolds } from '../../src/retention/legal-holds.js';
 import { acceptGuideline, call, person, type Person } from '../support/api.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
-import { finished, startTs } from '../support/processes.js';
+import { finished, runCli, startTs } from '../support/processes.js';
 import { databaseKind } from '../support/world.js';
 
 interface Hold {
@@ -288,5 +288,75 @@ describe('legal holds', function () {
     expect(heldSpaces(await mine(bernd)).length).to.equal((await mine(bernd)).spaces.length).and.to.be.greaterThan(0);
     await lift(onRange.id);
     expect(heldSpaces(await mine(ada))).to.deep.equal([]);
+  });
+});
+
+describe('flurfunk hold (CLI)', function () {
+  let t: TestServer;
+
+  before(async function () {
+    this.timeout(60_000);
+    t = await startFlurfunk();
+    await person(t, 'dieter');
+    await person(t, 'ada');
+    // The embedded database allows one process: the CLI runs after the server stopped.
+    await t.stop();
+  });
+
+  const hold = (args: string[]) => runCli(['hold', ...args], t.world.env);
+  const placeArgs = ['--reason', REASON, '--case', CASE];
+
+  it('places, lists and lifts holds on a DPO’s authority, with clear exits', async function () {
+    this.timeout(120_000);
+    const placed = await hold(['place', '--as', 'dieter', '--person', 'ada', '--person', 'zoe', '--space', 'sales', '--from', '2026-01-01', '--to', '2026-03-31', ...placeArgs]);
+    expect(placed.code, placed.stderr).to.equal(0);
+    const id = /^placed legal hold ([0-9a-f-]{36}): /.exec(placed.stdout)![1]!;
+    expect(placed.stderr).to.match(/zoe has not signed in to Flurfunk yet/);
+
+    const listed = await hold(['list', '--as', 'dieter', '--json']);
+    expect(listed.code, listed.stderr).to.equal(0);
+    expect((JSON.parse(listed.stdout) as Hold[]).map((h) => [h.id, h.state, h.people, h.spaces, h.from, h.to, h.reason, h.caseReference])).to.deep.equal([
+      [id, 'active', ['ada', 'zoe'], ['sales'], '2026-01-01T00:00:00.000Z', '2026-03-31T23:59:59.999Z', REASON, CASE],
+    ]);
+
+    const lifted = await hold(['lift', id, '--as', 'dieter', '--reason', 'Verfahren abgeschlossen']);
+    expect(lifted.code, lifted.stderr).to.equal(0);
+    expect(lifted.stdout).to.equal(`lifted legal hold ${id}\n`);
+    const again = await hold(['lift', id, '--as', 'dieter', '--reason', 'Verfahren abgeschlossen']);
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.match(/lifted already/);
+    const text = await hold(['list', '--as', 'dieter']);
+    expect(text.stdout).to.match(new RegExp(`^${id}  lifted  people ada, zoe; spaces sales; from 2026-01-01T00:00:00.000Z; to 2026-03-31T23:59:59.999Z  \\(placed by dieter at .+, lifted by dieter at .+\\)\\n$`));
+  });
+
+  it('refuses those the policy does not name (exit 1) and bad options (exit 2), recording nothing', async function () {
+    this.timeout(120_000);
+    const runtime = await t.world.start();
+    const before = (await runtime.store.readAll(0, 100_000)).length;
+    await t.world.stop();
+    const cases: [string[], number, RegExp][] = [
+      [['place', '--as', 'ada', '--space', 'sales', ...placeArgs], 1, /data-protection officers/],
+      [['list', '--as', 'ada'], 1, /data-protection officers/],
+      [['place', '--as', 'dieter', '--space', 'marketing', ...placeArgs], 2, /unknown space "marketing"/],
+      [['place', '--as', 'dieter', '--person', 'ada', '--reason', 'kurz', '--case', CASE], 2, /--reason has 4 characters; it needs 10 to 500/],
+      [['place', '--as', 'dieter', ...placeArgs], 2, /at least one of --person, --space, --from or --to/],
+      [['place', '--as', 'nobody', '--space', 'sales', ...placeArgs], 2, /--as nobody: no such person has signed in/],
+      [['place', '--as', 'dieter', '--space', 'sales', '--reason', REASON], 2, /required option '--case <ref>' not specified/],
+    ];
+    for (const [args, code, message] of cases) {
+      const result = await hold(args);
+      expect(result.code, args.join(' ')).to.equal(code);
+      expect(result.stderr, args.join(' ')).to.match(message);
+    }
+    const after = await t.world.start();
+    expect((await after.store.readAll(0, 100_000)).length).to.equal(before);
+    await t.world.stop();
+  });
+
+  it('explains itself with --help', async function () {
+    const help = await hold(['place', '--help']);
+    expect(help.code).to.equal(0);
+    for (const option of ['--as', '--person', '--space', '--from', '--to', '--reason', '--case']) expect(help.stdout).to.include(option);
+    expect(help.stdout).to.match(/EVERY criterion/);
   });
 });
