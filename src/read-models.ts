@@ -14,6 +14,7 @@ import { personFollowsProjection, topicFollowsProjection } from './posts/followi
 import { postsProjection } from './posts/post-projection.js';
 import { reportsProjection } from './posts/report-projection.js';
 import { privilegedReadsProjection } from './privileged/privileged-read-projection.js';
+import { holdsProjection } from './retention/hold-projection.js';
 
 export const projections: readonly Projection[] = [
   usersProjection,
@@ -32,4 +33,5 @@ export const projections: readonly Projection[] = [
   topicFollowsProjection,
   exportsProjection,
   privilegedReadsProjection,
+  holdsProjection,
 ];

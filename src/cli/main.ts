@@ -9,6 +9,7 @@ import { serveCommand } from './serve.js';
 import { migrateCommand } from './migrate.js';
 import { auditExportCommand, auditVerifyCommand, subjectAccessCommand } from './audit.js';
 import { rebuildCommand } from './events-rebuild.js';
+import { holdLiftCommand, holdListCommand, holdPlaceCommand } from './hold.js';
 import { verifyCommand } from './events-verify.js';
 import { policyCheckCommand, policyDiffCommand, policyExplainCommand, policyTestCommand } from './policy.js';
 
@@ -47,7 +48,7 @@ events
   .action(verifyCommand);
 events
   .command('rebuild')
-  .description('Recreate every read model (users, posts, comments, follows, conversations, attachments, notifications, reactions, pins, reports, privileged-read notices, …) from the events. Stop the servers using the database first.')
+  .description('Recreate every read model (users, posts, comments, follows, conversations, attachments, notifications, reactions, pins, reports, privileged-read notices, legal holds, …) from the events. Stop the servers using the database first.')
   .action(rebuildCommand);
 
 const audit = program.command('audit').description('Signed exports of the audit trail for auditors and of one person\'s data for that person, and their verification.');
@@ -78,6 +79,34 @@ audit
   .argument('<file.zip>')
   .option('--json', 'print the report as JSON')
   .action(auditVerifyCommand);
+
+const hold = program.command('hold').description('Legal holds: while a hold is active, retention shreds nothing it covers. For those the policy lets manage LegalHold (data-protection officers).');
+hold
+  .command('place')
+  .description(
+    'Place a legal hold (LegalHoldPlaced). Name people, spaces and/or a time range, at least one; content is held when it matches EVERY criterion named, e.g. --person ada --space project-apollo --from 2026-01-01 --to 2026-03-31 holds ada\'s content in project-apollo from January to March. Dates alone are whole days in UTC, both ends inclusive. People need not have signed in yet; spaces must be the policy\'s. Prints the hold\'s id.',
+  )
+  .requiredOption('--as <userId>', 'the person placing the hold (the policy must allow create on LegalHold)')
+  .option('--person <userId>', 'hold content this person wrote or takes part in; repeatable', (v: string, all: string[] = []) => [...all, v])
+  .option('--space <spaceId>', 'hold content in this space; repeatable', (v: string, all: string[] = []) => [...all, v])
+  .option('--from <date>', 'hold content from this ISO 8601 date or date-time on')
+  .option('--to <date>', 'hold content up to this ISO 8601 date or date-time')
+  .requiredOption('--reason <text>', 'why content must be kept (10–500 characters; sealed in the event)')
+  .requiredOption('--case <ref>', 'the case or matter reference (1–100 characters; sealed in the event)')
+  .action(holdPlaceCommand);
+hold
+  .command('list')
+  .description('List legal holds, active and lifted, newest first, with their reasons and case references (the policy must allow read on LegalHold).')
+  .requiredOption('--as <userId>', 'the person asking (reasons and case references are sealed; the policy decides who may read them)')
+  .option('--json', 'print the holds as JSON, as GET /api/holds answers them')
+  .action(holdListCommand);
+hold
+  .command('lift')
+  .argument('<id>', 'the hold\'s id')
+  .description('Lift a legal hold (LegalHoldLifted): retention may then shred what only this hold kept. Exit 1 when it was lifted already.')
+  .requiredOption('--as <userId>', 'the person lifting the hold (the policy must allow delete on LegalHold)')
+  .requiredOption('--reason <text>', 'why the hold ends (10–500 characters; sealed in the event)')
+  .action(holdLiftCommand);
 
 const policy = program.command('policy').description('Check, test, explain and compare policy folders (no database needed).');
 policy

@@ -39,6 +39,7 @@ const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false,
 const postId = { name: 'postId', in: 'path', required: true, schema: { type: 'string' } };
 const conversationId = { name: 'conversationId', in: 'path', required: true, schema: { type: 'string' } };
 const exportId = { name: 'exportId', in: 'path', required: true, schema: { type: 'string' } };
+const holdId = { name: 'holdId', in: 'path', required: true, schema: { type: 'string' } };
 const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
 const person = { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } } };
 const limit = { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } };
@@ -692,6 +693,51 @@ export const openApiDocument = {
         responses: { '200': { description: 'A page of notices', content: json('PrivilegedReadNoticePage') }, '400': problem, '401': problem },
       },
     },
+    '/api/holds': {
+      post: {
+        operationId: 'placeLegalHold',
+        summary:
+          'Place a legal hold (LegalHoldPlaced on stream hold:<id>): while it is active, retention shreds nothing it covers. Name people, spaces and/or a time range — at least one; content is covered when it matches EVERY criterion named (one of the people wrote it or takes part in it; it is in one of the spaces; its time overlaps from–to, both inclusive, a date alone meaning the whole day in UTC). People need not have signed in yet (peopleNotYetKnown lists them); spaces must be the policy’s (400 naming an unknown one). The reason (10–500 characters) and case reference (1–100) are sealed in the event. For those the policy lets create LegalHold (data-protection officers); 403 with the reason otherwise, before the body is looked at. The hold is in force when the answer arrives: a retention sweep either saw it or finished its shred before it was recorded.',
+        security: signedIn,
+        requestBody: { required: true, content: json('LegalHoldRequest') },
+        responses: { '201': { description: 'The hold, active', headers: { Location: { description: 'The hold', schema: { type: 'string' } } }, content: json('LegalHold') }, '202': accepted, '400': problem, '401': problem, '403': problem },
+      },
+      get: {
+        operationId: 'listLegalHolds',
+        summary: 'Legal holds the policy lets the caller read (LegalHold), active and lifted, newest first, with their reasons and case references; 403 with the reason for those who may not read holds',
+        security: signedIn,
+        parameters: [cursor, limit],
+        responses: { '200': { description: 'A page of holds', content: json('LegalHoldPage') }, '400': problem, '401': problem, '403': problem },
+      },
+    },
+    '/api/holds/{holdId}': {
+      get: {
+        operationId: 'getLegalHold',
+        summary: 'One legal hold; 403 for those who may not read holds, 404 for one that does not exist or that the policy hides from the caller',
+        security: signedIn,
+        parameters: [holdId],
+        responses: { '200': { description: 'The hold', content: json('LegalHold') }, '401': problem, '403': problem, '404': problem },
+      },
+    },
+    '/api/holds/{holdId}/lift': {
+      post: {
+        operationId: 'liftLegalHold',
+        summary: 'Lift a legal hold with a reason (10–500 characters, sealed): LegalHoldLifted. From then on retention may shred what only this hold kept. For those the policy lets delete LegalHold; 403 with the reason otherwise; 409 when it was lifted already.',
+        security: signedIn,
+        parameters: [holdId],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 10, maxLength: 500 } } } } } },
+        responses: { '200': { description: 'The hold, lifted', content: json('LegalHold') }, '202': accepted, '400': problem, '401': problem, '403': problem, '404': problem, '409': problem },
+      },
+    },
+    '/api/me/retention': {
+      get: {
+        operationId: 'myRetention',
+        summary:
+          'Transparency about legal holds for every signed-in person, never naming the matter: for each space the caller can read, whether a hold keeps its content (a hold naming the space, or a time range alone); and whether a hold keeps the caller’s own content (a hold naming them, a hold on a space they wrote in, or a time range alone — it may say held for content a range does not reach, never the reverse). Holds that name only people are not shown on spaces, so colleagues do not learn that someone is under a hold.',
+        security: signedIn,
+        responses: { '200': { description: 'Holds as they concern the caller', content: json('MyRetention') }, '401': problem },
+      },
+    },
     '/api/me': {
       get: {
         operationId: 'me',
@@ -800,6 +846,54 @@ export const openApiDocument = {
             description: 'As for GET /api/audit/events',
             properties: { from: { type: 'string' }, to: { type: 'string' }, actor: { type: 'string' }, type: { type: 'string', description: 'Event types, comma-separated' }, space: { type: 'string' }, stream: { type: 'string' } },
           },
+        },
+      },
+      LegalHoldRequest: {
+        type: 'object',
+        required: ['reason', 'caseReference'],
+        additionalProperties: false,
+        description: 'At least one of people, spaces, from, to',
+        properties: {
+          people: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 255 }, description: 'Person ids as the identity provider names them' },
+          spaces: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string' }, description: 'Space ids of the policy' },
+          from: { type: 'string', description: 'ISO 8601 date (the day’s first instant, UTC) or date-time' },
+          to: { type: 'string', description: 'ISO 8601 date (the day’s last instant, UTC) or date-time; not before from' },
+          reason: { type: 'string', minLength: 10, maxLength: 500 },
+          caseReference: { type: 'string', minLength: 1, maxLength: 100 },
+        },
+      },
+      LegalHold: {
+        type: 'object',
+        required: ['id', 'state', 'people', 'peopleNotYetKnown', 'spaces', 'from', 'to', 'placedBy', 'placedAt', 'reason', 'caseReference', 'liftedBy', 'liftedAt', 'liftReason'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          state: { enum: ['active', 'lifted'] },
+          people: { type: ['array', 'null'], items: { type: 'string' } },
+          peopleNotYetKnown: { type: 'array', items: { type: 'string' }, description: 'Named people who have not signed in yet (check for typos)' },
+          spaces: { type: ['array', 'null'], items: { type: 'string' } },
+          from: { type: ['string', 'null'], format: 'date-time' },
+          to: { type: ['string', 'null'], format: 'date-time' },
+          placedBy: { type: 'string' },
+          placedAt: { type: 'string', format: 'date-time' },
+          reason: { type: ['string', 'null'], description: 'Sealed in the event; null once its key is gone' },
+          caseReference: { type: ['string', 'null'] },
+          liftedBy: { type: ['string', 'null'] },
+          liftedAt: { type: ['string', 'null'], format: 'date-time' },
+          liftReason: { type: ['string', 'null'] },
+        },
+      },
+      LegalHoldPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/LegalHold' } }, next: { type: ['string', 'null'] } } },
+      MyRetention: {
+        type: 'object',
+        required: ['spaces', 'ownContent'],
+        additionalProperties: false,
+        properties: {
+          spaces: {
+            type: 'array',
+            items: { type: 'object', required: ['spaceId', 'title', 'held'], additionalProperties: false, properties: { spaceId: { type: 'string' }, title: { type: 'string' }, held: { type: 'boolean' } } },
+          },
+          ownContent: { type: 'object', required: ['held'], additionalProperties: false, properties: { held: { type: 'boolean' } } },
         },
       },
       AuditExportJob: {

@@ -28,6 +28,8 @@ export interface Holds {
    * `shred` committed. Returns the covering holds when skipped, or undefined when shredded.
    */
   unlessHeld(candidate: ShredCandidate, shred: () => Promise<void>): Promise<readonly HoldMatch[] | undefined>;
+  /** The active holds covering a candidate, without shredding anything (dry runs, reports). */
+  covering(candidate: ShredCandidate): Promise<readonly HoldMatch[]>;
 }
 
 /** No holds at all: every candidate is shredded. */
@@ -35,5 +37,8 @@ export const NO_HOLDS: Holds = {
   async unlessHeld(_candidate, shred) {
     await shred();
     return undefined;
+  },
+  covering() {
+    return Promise.resolve([]);
   },
 };

@@ -1,7 +1,7 @@
 // `flurfunk events rebuild` recreates every read model from the events alone: after a scripted
 // scenario through HTTP (sign-ins, guideline acceptances, posts, comments, edits, deletions, follows and mutes of
 // spaces, people and topics, reactions, answers, pins, reports and their resolutions, conversations, messages,
-// attachments and read marks, a privileged read, audit export jobs), the rebuilt tables equal the live ones row for row.
+// attachments and read marks, a privileged read, audit export jobs, legal holds placed and lifted), the rebuilt tables equal the live ones row for row.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { Browser, signIn } from '../support/browser.js';
@@ -28,6 +28,7 @@ const TABLES: Record<string, string> = {
   notification_reads: 'SELECT user_id, read_position FROM notification_reads ORDER BY user_id',
   audit_exports: 'SELECT id, position, kind, requested_by, requested_at, selection, state, events, bytes, manifest_sha256, finished_at, expires_at, downloads, failure, removed_because FROM audit_exports ORDER BY position',
   privileged_reads: 'SELECT id, position, subject_type, post_id, space_id, classification, conversation_id, affected, via, read_at FROM privileged_reads ORDER BY position',
+  legal_holds: 'SELECT id, position, placed_by, placed_at, people, spaces, from_at, to_at, lifted_by, lifted_at FROM legal_holds ORDER BY position',
   projection_positions: 'SELECT name FROM projection_positions ORDER BY name',
 };
 
@@ -222,6 +223,11 @@ describe('events rebuild', function () {
         await until('the removal after the download', async () => (await asDieter<{ state: string }>(`/api/audit/exports/${job.id}`)).state === 'removed');
       }
     }
+    // ... and places two legal holds, lifting one.
+    const hold = async (body: object) => asDieter<{ id: string }>('/api/holds', { method: 'POST', body: JSON.stringify({ reason: 'Aufbewahrung wegen Klage', caseReference: 'AZ 1/26', ...body }) });
+    const first = await hold({ people: ['ada'], spaces: ['project-apollo'], from: '2026-01-01', to: '2026-03-31' });
+    await hold({ spaces: ['sales'] });
+    await asDieter(`/api/holds/${first.id}/lift`, { method: 'POST', body: JSON.stringify({ reason: 'Verfahren abgeschlossen' }) });
     const live = await snapshot(t.world.runtime.db.knex);
     expect(live.posts!.length).to.be.greaterThan(50);
     const kinds = new Set(
@@ -255,7 +261,7 @@ describe('events rebuild', function () {
     ]);
     expect(live.space_follows!.length).to.be.greaterThan(0);
     expect(live.comments!.length).to.be.greaterThan(10);
-    for (const table of ['post_reactions', 'post_answers', 'pinned_posts', 'post_reports', 'person_follows', 'topic_follows', 'conversations', 'messages', 'conversation_reads', 'attachments', 'notifications', 'notification_reads', 'privileged_reads', 'audit_exports']) {
+    for (const table of ['post_reactions', 'post_answers', 'pinned_posts', 'post_reports', 'person_follows', 'topic_follows', 'conversations', 'messages', 'conversation_reads', 'attachments', 'notifications', 'notification_reads', 'privileged_reads', 'audit_exports', 'legal_holds']) {
       expect(live[table]!.length, table).to.be.greaterThan(0);
     }
     const types = new Set((await t.world.runtime.store.readAll(0, 10_000)).map((e) => e.type));
@@ -264,7 +270,7 @@ describe('events rebuild', function () {
 
     const result = await runCli(['events', 'rebuild'], t.world.env);
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout).to.match(/^rebuilt users, posts, comments, space_follows, guideline_acceptances, conversations, attachments, notifications, post_reactions, post_answers, pinned_posts, post_reports, person_follows, topic_follows, audit_exports, privileged_reads from \d+ events in \d+ ms\n$/);
+    expect(result.stdout).to.match(/^rebuilt users, posts, comments, space_follows, guideline_acceptances, conversations, attachments, notifications, post_reactions, post_answers, pinned_posts, post_reports, person_follows, topic_follows, audit_exports, privileged_reads, legal_holds from \d+ events in \d+ ms\n$/);
 
     const runtime = await t.world.start();
     try {

@@ -1,0 +1,42 @@
+// What an employee may know about legal holds (issue 7, transparency): for each space they can
+// read, whether a hold keeps its content, and whether a hold keeps their own content — never
+// which matter, who placed it, or why.
+//
+// A space is "held" when an active hold names it, or names neither people nor spaces (a time
+// range alone keeps everyone's content of that time). A hold naming only people is NOT shown
+// on the spaces: it would tell a person's colleagues that this person is under a legal hold.
+// It is shown to each person it names, as "your content is held".
+//
+// Own content is held when an active hold names the person; or names no people but spaces the
+// person wrote in (posts or comments); or names only a time range. Conservative by design: it
+// may say "held" for content a range does not reach; it never says "not held" for held content.
+import type { Knex } from 'knex';
+import { asSubject, type AppAbility, type CompiledPolicy } from '../policy/compile.js';
+
+export interface MyRetention {
+  readonly spaces: readonly { readonly spaceId: string; readonly title: string; readonly held: boolean }[];
+  readonly ownContent: { readonly held: boolean };
+}
+
+interface ActiveRow {
+  people: string[] | null;
+  spaces: string[] | null;
+}
+
+export async function myRetention(knex: Knex, policy: CompiledPolicy, ability: AppAbility, userId: string): Promise<MyRetention> {
+  const active = await knex<ActiveRow>('legal_holds').whereNull('lifted_at').select('people', 'spaces');
+  const unpersonal = active.filter((h) => h.people === null);
+  const heldSpaces = new Set(unpersonal.flatMap((h) => h.spaces ?? []));
+  const rangeOnly = unpersonal.some((h) => h.spaces === null);
+  const spaces = [...policy.set.spaces.values()]
+    .filter((s) => ability.can('read', asSubject('Space', { spaceId: s.id, classification: s.classification }) as never))
+    .map((s) => ({ spaceId: s.id, title: s.title, held: rangeOnly || heldSpaces.has(s.id) }));
+  let held = rangeOnly || active.some((h) => h.people?.includes(userId));
+  if (!held && heldSpaces.size > 0) {
+    const spaceList = [...heldSpaces];
+    const wrote: unknown = await knex('posts').where({ author_id: userId }).whereIn('space_id', spaceList).first('id');
+    const commented: unknown = wrote ?? (await knex('comments').where({ author_id: userId }).whereIn('space_id', spaceList).first('id'));
+    held = commented !== undefined;
+  }
+  return { spaces, ownContent: { held } };
+}
