@@ -74,7 +74,7 @@ export async function runSeedWorker(): Promise<void> {
         const at = options.from + Math.floor(((done + i) / options.count) * options.spanMs);
         return { streamId: `post:${postId}`, at, text, actor: author.id, correlationId: crypto.randomUUID(), data: { postId, spaceId: space.id, classification: space.classification, authorId: author.id, mentions, topics } };
       });
-      const keys = await dataKeys.forWriting(db.knex, drafts.map((d) => d.streamId));
+      const keys = await dataKeys.forWriting(db.knex, drafts.map((d) => ({ streamId: d.streamId, owner: d.actor })));
       const rows = drafts.map((d, i) => ({
         id: d.data.postId,
         position: options.firstPosition + done + i,

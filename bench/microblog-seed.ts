@@ -16,7 +16,7 @@ import type { ChainHead } from '../src/events/types.js';
 import { recordSignIn } from '../src/identity/user-directory.js';
 import { Sessions } from '../src/identity/sessions.js';
 import { open } from '../src/keys/aead.js';
-import { DataKeys } from '../src/keys/data-keys.js';
+import { DataKeys, refKey } from '../src/keys/data-keys.js';
 import { loadOrCreateInstallationKey } from '../src/keys/installation-key.js';
 import type { Logger } from '../src/log/logger.js';
 import { acceptGuideline, setFollow, type Caller, type CommandDeps } from '../src/posts/commands.js';
@@ -291,7 +291,8 @@ async function checkSample(knex: Knex, dataKeys: DataKeys, n: number): Promise<v
   if (result.rows.length !== n) throw new Error(`seed check: ${n - result.rows.length} sampled posts have no PostCreated event`);
   for (const r of result.rows) {
     const stream = `post:${r.id}`;
-    const key = (await dataKeys.find(knex, [stream])).get(stream);
+    const ref = { streamId: stream, owner: r.data.authorId as string };
+    const key = (await dataKeys.find(knex, [ref])).get(refKey(ref));
     if (!key) throw new Error(`seed check: post ${r.id} has no data key`);
     const personal = JSON.parse(open(key, r.payload, r.event_id).toString('utf8')) as { text: string };
     const same =

@@ -1,6 +1,6 @@
 // Every read model Flurfunk keeps, in one list: the projector applies them, `events rebuild`
 // recreates them. Order matters where one reads another: posts before comments, both before
-// what hangs on them (reactions, answers, pins, reports).
+// what hangs on them (reactions, answers, pins, reports); the shred projection after them all.
 import type { Projection } from './events/projector.js';
 import { attachmentsProjection } from './attachments/attachment-queries.js';
 import { exportsProjection } from './audit/export-projection.js';
@@ -15,6 +15,10 @@ import { postsProjection } from './posts/post-projection.js';
 import { reportsProjection } from './posts/report-projection.js';
 import { privilegedReadsProjection } from './privileged/privileged-read-projection.js';
 import { holdsProjection } from './retention/hold-projection.js';
+import { erasureProjection } from './retention/erasure-projection.js';
+import { retentionStreamsProjection } from './retention/retention-projection.js';
+import { retentionRunsProjection } from './retention/run-projection.js';
+import { shredProjection } from './retention/shred-projection.js';
 
 export const projections: readonly Projection[] = [
   usersProjection,
@@ -34,4 +38,9 @@ export const projections: readonly Projection[] = [
   exportsProjection,
   privilegedReadsProjection,
   holdsProjection,
+  retentionStreamsProjection,
+  retentionRunsProjection,
+  // Last: they remove what the others derived from shredded or erased content.
+  shredProjection,
+  erasureProjection,
 ];

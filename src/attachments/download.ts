@@ -46,7 +46,7 @@ export async function openDownload(deps: CommandDeps, caller: Caller, attachment
   const { policy, ability } = decidingPolicy(deps, caller);
   const row = isUuid(attachmentId) ? await attachmentRow(deps.knex, attachmentId) : undefined;
   if (!row || !(await readable(deps.knex, ability, caller.principal.id, row))) throw new NotFoundError();
-  const open = await deps.store.openerFor(attachmentStream(row.id));
+  const open = await deps.store.openerFor(attachmentStream(row.id), row.author_id);
   if (!open) throw new NotFoundError(); // shredded by retention
   if (options.record) {
     await deps.store.append(attachmentStream(row.id), [{ type: 'AttachmentDownloaded', data: { attachmentId: row.id } }], {

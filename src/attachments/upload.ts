@@ -112,7 +112,7 @@ export async function uploadAttachment(deps: CommandDeps, caller: Caller, target
       if (!limits.types.includes(mediaType)) throw new UnsupportedTypeError(`upload: the content of "${given}" is ${mediaType}; this installation accepts ${limits.types.join(', ')}`);
       const subject = asSubject('Attachment', { ...place, authorId: me, mediaType });
       if (!ability.can('create', subject as never)) throw refusal(ability, 'create', subject, 'You may read here but not attach files.', place.conversationId ?? place.spaceId);
-      const seal = await deps.store.sealerFor(streamId);
+      const seal = await deps.store.sealerFor(streamId, me);
       return async (chunk, seq, last) => {
         await deps.knex('attachment_chunks').insert({ attachment_id: attachmentId, seq, box: seal(chunk, chunkLabel(attachmentId, seq, last)) });
         stored = seq + 1;

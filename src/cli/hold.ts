@@ -3,17 +3,12 @@
 // checks, events and barrier against a running retention sweep (on PostgreSQL its advisory lock
 // reaches servers in other processes). The CLI runs the projector while it works, so the
 // `legal_holds` read model it answers from is current also when no server is running.
-import { loadConfig } from '../config/config.js';
 import { UsageError, ValidationError } from '../errors.js';
-import { Projector } from '../events/projector.js';
-import { knownUsers } from '../identity/user-directory.js';
-import { createLogger } from '../log/logger.js';
+import { withCaller } from './with-caller.js';
 import type { Caller } from '../posts/commands.js';
-import { projections } from '../read-models.js';
 import { holdBarrier } from '../retention/hold-barrier.js';
 import { liftHold, placeHold, type HoldDeps } from '../retention/hold-commands.js';
 import { listHolds, type HoldView } from '../retention/hold-queries.js';
-import { startRuntime } from '../runtime.js';
 
 /** The API's field names as the CLI's options, so a validation message names what was typed. */
 const OPTION_OF: Record<string, string> = { people: '--person', spaces: '--space', from: '--from', to: '--to', reason: '--reason', caseReference: '--case' };
@@ -24,25 +19,7 @@ function asUsage(err: unknown): never {
 }
 
 async function withHolds<T>(as: string | undefined, fn: (deps: HoldDeps, caller: Caller | undefined) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const runtime = await startRuntime(config, logger, { migrate: false, policy: { watch: false } });
-  let projector: Projector | undefined;
-  try {
-    let caller: Caller | undefined;
-    if (as !== undefined) {
-      const person = (await knownUsers(runtime.db.knex)).find((u) => u.id === as);
-      if (!person) throw new UsageError(`--as ${as}: no such person has signed in to Flurfunk`);
-      const policy = runtime.policy!.current;
-      caller = { principal: policy.principal({ id: person.id, groups: person.groups, name: person.name }), correlationId: undefined };
-    }
-    projector = await Projector.start(runtime.db.knex, runtime.store, projections, logger);
-    await projector.waitFor((await runtime.store.head()).position);
-    return await fn({ knex: runtime.db.knex, store: runtime.store, policy: runtime.policy!, projector, barrier: holdBarrier(runtime.db) }, caller);
-  } finally {
-    await projector?.stop();
-    await runtime.close();
-  }
+  return withCaller(as, (runtime, projector, caller) => fn({ knex: runtime.db.knex, store: runtime.store, policy: runtime.policy!, projector, barrier: holdBarrier(runtime.db) }, caller));
 }
 
 function describe(hold: HoldView): string {

@@ -10,6 +10,7 @@ import { migrateCommand } from './migrate.js';
 import { auditExportCommand, auditVerifyCommand, subjectAccessCommand } from './audit.js';
 import { rebuildCommand } from './events-rebuild.js';
 import { holdLiftCommand, holdListCommand, holdPlaceCommand } from './hold.js';
+import { retentionRunCommand } from './retention.js';
 import { verifyCommand } from './events-verify.js';
 import { policyCheckCommand, policyDiffCommand, policyExplainCommand, policyTestCommand } from './policy.js';
 
@@ -107,6 +108,18 @@ hold
   .requiredOption('--as <userId>', 'the person lifting the hold (the policy must allow delete on LegalHold)')
   .requiredOption('--reason <text>', 'why the hold ends (10–500 characters; sealed in the event)')
   .action(holdLiftCommand);
+
+const retention = program.command('retention').description('Retention: content whose period under the policy\'s retention rules is over is erased by destroying its data keys (crypto-shredding), except what a legal hold covers.');
+retention
+  .command('run')
+  .description(
+    'Run a retention sweep now, as the server does on its schedule (FLURFUNK_RETENTION_INTERVAL): for each expired stream (a post with its comments, a conversation, a file, a sealed audit record) not covered by a legal hold, append a ContentShredded receipt and destroy its data keys and read-model rows, then VACUUM. Prints the counts per rule. With --dry-run, changes nothing and prints exactly what a run would shred and what holds keep. Exit 0 when the run completed; 1 with the reason when it failed (the next run continues).',
+  )
+  .option('--dry-run', 'change nothing: list what would be shredded and what legal holds keep')
+  .option('--json', 'print the report as JSON (as POST /api/retention/runs answers, with every item)')
+  .option('--as <userId>', 'run on this person\'s authority (the policy must allow run on Retention, read for --dry-run); without it, as the schedule (system:retention)')
+  .option('--batch <n>', 'streams per batch (default 500)')
+  .action(retentionRunCommand);
 
 const policy = program.command('policy').description('Check, test, explain and compare policy folders (no database needed).');
 policy

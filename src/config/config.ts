@@ -35,6 +35,8 @@ export interface Config {
   readonly tls: { readonly cert: string; readonly key: string } | undefined;
   readonly keys: { readonly installationKeyFile: string; readonly signingKeyFile: string; readonly signingCertFile: string };
   readonly checkpoints: { readonly file: string; readonly everyEvents: number; readonly intervalSeconds: number };
+  /** Seconds between the server's retention runs; 0: none (run them with `flurfunk retention run`). */
+  readonly retention: { readonly intervalSeconds: number };
 }
 
 type Raw = Partial<Record<VariableName, string>>;
@@ -162,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       everyEvents: Number(raw.FLURFUNK_CHECKPOINT_EVERY ?? '1000'),
       intervalSeconds: Number(raw.FLURFUNK_CHECKPOINT_INTERVAL ?? '60'),
     },
+    retention: { intervalSeconds: Number(raw.FLURFUNK_RETENTION_INTERVAL ?? '3600') },
   };
   return deepFreeze(config);
 }

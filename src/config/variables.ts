@@ -49,6 +49,7 @@ export const variables = {
   FLURFUNK_CHECKPOINT_FILE: { expected: 'a file to which signed checkpoints are appended as JSON lines', default: '$FLURFUNK_DATA_DIR/checkpoints.jsonl', schema: path },
   FLURFUNK_CHECKPOINT_EVERY: { expected: 'an integer from 1 to 1000000 (events between signed checkpoints)', default: '1000', schema: integer(1, 1_000_000) },
   FLURFUNK_CHECKPOINT_INTERVAL: { expected: 'an integer from 1 to 86400 (seconds between signed checkpoints while events arrive)', default: '60', schema: integer(1, 86_400) },
+  FLURFUNK_RETENTION_INTERVAL: { expected: 'an integer from 0 to 604800 (seconds between the server\'s retention runs; 0: no scheduled runs)', default: '3600', schema: integer(0, 604_800) },
   FLURFUNK_CONFIG: { expected: 'a JSON file with any of these variables as keys (the environment wins)', schema: path },
 } as const satisfies Record<string, VariableSpec>;
 

@@ -103,8 +103,8 @@ export class Appender {
   }
 
   private async write(batch: Pending[]) {
-    const personalStreams = batch.filter((p) => p.events.some((e) => e.personal !== undefined)).map((p) => p.streamId);
-    const keys = personalStreams.length > 0 ? await this.options.dataKeys.forWriting(this.options.knex, personalStreams) : new Map<string, Buffer>();
+    const owners = batch.filter((p) => p.events.some((e) => e.personal !== undefined)).map((p) => ({ streamId: p.streamId, owner: p.context.actor }));
+    const keys = owners.length > 0 ? await this.options.dataKeys.forWriting(this.options.knex, owners) : new Map<string, Buffer>();
     for (let attempt = 1; ; attempt++) {
       const assumed = new Map<string, number>();
       for (const p of batch) {

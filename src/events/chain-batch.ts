@@ -3,6 +3,7 @@
 // the events of the rest. No I/O: the clock, ids and keys come in as arguments.
 import { WrongExpectedVersionError } from '../errors.js';
 import { seal } from '../keys/aead.js';
+import { refKey } from '../keys/data-keys.js';
 import { eventHash } from './chain-hash.js';
 import type { AppendContext, AppendResult, ChainHead, ExpectedVersion, NewEvent, RecordedEvent } from './types.js';
 
@@ -26,7 +27,7 @@ export interface ChainInputs {
   readonly head: ChainHead;
   /** Versions before the batch of every stream the batch touches. */
   readonly versions: ReadonlyMap<string, number>;
-  /** Data keys of the streams whose events carry personal content. */
+  /** Data keys, by refKey (stream and actor), of the events that carry personal content. */
   readonly keys: ReadonlyMap<string, Buffer>;
   readonly now: Date;
   readonly newId: () => string;
@@ -50,8 +51,8 @@ export function chainBatch(items: readonly BatchItem[], inputs: ChainInputs): Ch
       const id = inputs.newId();
       let payload: Buffer | null = null;
       if (e.personal !== undefined) {
-        const key = inputs.keys.get(item.streamId);
-        if (!key) throw new Error(`no data key for stream ${item.streamId}`);
+        const key = inputs.keys.get(refKey({ streamId: item.streamId, owner: item.context.actor }));
+        if (!key) throw new Error(`no data key for stream ${item.streamId} of ${item.context.actor}`);
         payload = seal(key, Buffer.from(JSON.stringify(e.personal), 'utf8'), id);
       }
       const unhashed = {

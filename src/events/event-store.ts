@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../log/logger.js';
 import { open, seal } from '../keys/aead.js';
-import type { DataKeys } from '../keys/data-keys.js';
+import { refKey, type DataKeys } from '../keys/data-keys.js';
 import { Appender } from './appender.js';
 import { GENESIS_HASH } from './chain-hash.js';
 import type { Checkpointer } from './checkpoints.js';
@@ -111,11 +111,11 @@ export class EventStore {
 
   /** The personal content of many events, their streams' keys fetched in one query (exports read pages). */
   async personalOfEach(events: readonly RecordedEvent[]): Promise<PersonalContent[]> {
-    const sealed = events.filter((e) => e.payload !== null).map((e) => e.streamId);
+    const sealed = events.filter((e) => e.payload !== null).map((e) => ({ streamId: e.streamId, owner: e.actor }));
     const keys = sealed.length === 0 ? new Map<string, Buffer>() : await this.parts.dataKeys.find(this.parts.knex, sealed);
     return events.map((event): PersonalContent => {
       if (event.payload === null) return { state: 'none' };
-      const key = keys.get(event.streamId);
+      const key = keys.get(refKey({ streamId: event.streamId, owner: event.actor }));
       if (!key) return { state: 'shredded' };
       return { state: 'present', value: JSON.parse(open(key, event.payload, event.id).toString('utf8')) as JsonValue };
     });
@@ -123,18 +123,25 @@ export class EventStore {
 
   /**
    * Seals bytes that belong to a stream but are too big for an event (attachment chunks)
-   * under that stream's data key, creating the key if the stream has none yet. The label
-   * binds each box to its place, as an event id binds a payload.
+   * under that stream's data key of `owner` (who wrote them), creating the key if there is
+   * none yet. The label binds each box to its place, as an event id binds a payload.
    */
-  async sealerFor(streamId: string): Promise<(plaintext: Buffer, label: string) => Buffer> {
-    const key = (await this.parts.dataKeys.forWriting(this.parts.knex, [streamId])).get(streamId)!;
+  async sealerFor(streamId: string, owner: string): Promise<(plaintext: Buffer, label: string) => Buffer> {
+    const ref = { streamId, owner };
+    const key = (await this.parts.dataKeys.forWriting(this.parts.knex, [ref])).get(refKey(ref))!;
     return (plaintext, label) => seal(key, plaintext, label);
   }
 
   /** Opens what `sealerFor` sealed; undefined when the stream's key was destroyed. */
-  async openerFor(streamId: string): Promise<((box: Buffer, label: string) => Buffer) | undefined> {
-    const key = (await this.parts.dataKeys.find(this.parts.knex, [streamId])).get(streamId);
+  async openerFor(streamId: string, owner: string): Promise<((box: Buffer, label: string) => Buffer) | undefined> {
+    const ref = { streamId, owner };
+    const key = (await this.parts.dataKeys.find(this.parts.knex, [ref])).get(refKey(ref));
     return key && ((box, label) => open(key, box, label));
+  }
+
+  /** Drops cached data keys (of one owner, or all) of streams whose keys were destroyed, so nothing opens from memory. */
+  forgetKeys(streamIds: Iterable<string>, owner?: string): void {
+    for (const id of streamIds) this.parts.dataKeys.forget(id, owner);
   }
 
   /** Calls `handler` with every event after `afterPosition`, in order, now and as they arrive. */

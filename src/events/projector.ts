@@ -87,6 +87,11 @@ export class Projector {
 
   private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
     const last = events[events.length - 1]!.position;
+    // Every process follows every event: a key shredded by another process leaves this one's cache too.
+    for (const e of events) {
+      if (e.type === 'ContentShredded') this.store.forgetKeys([e.streamId]);
+      if (e.type === 'PersonErased') this.store.forgetKeys((e.data.streams as { streamId: string }[]).map((s) => s.streamId), e.data.personId as string);
+    }
     try {
       for (const projection of this.projections) {
         if (await applyTo(this.knex, this.store, projection, events)) this.stored.set(projection.name, last);

@@ -13,6 +13,7 @@ import { authenticate, requireCsrf } from './authenticate.js';
 import { Cookies } from './cookies.js';
 import { healthRoutes, type Lifecycle } from './health-routes.js';
 import { holdRoutes } from './hold-routes.js';
+import { retentionRoutes } from './retention-routes.js';
 import { homeRoutes } from './home-routes.js';
 import { meRoutes } from './me-routes.js';
 import { microblogRoutes } from './microblog-routes.js';
@@ -94,6 +95,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
   app.use(socialRoutes(runtime, projector));
   app.use(privilegedReadRoutes(runtime, projector));
   app.use(holdRoutes(runtime, projector));
+  app.use(retentionRoutes(runtime, projector));
   app.use(streamRoutes(runtime, projector, identity, feed));
   app.use(homeRoutes());
   app.use(notFound);

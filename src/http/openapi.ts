@@ -42,6 +42,9 @@ const exportId = { name: 'exportId', in: 'path', required: true, schema: { type:
 const holdId = { name: 'holdId', in: 'path', required: true, schema: { type: 'string' } };
 const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
 const person = { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } } };
+/** A retention period as employees see it. */
+const period = { type: 'object', required: ['keep', 'because'], additionalProperties: false, properties: { keep: { type: ['string', 'null'], description: 'ISO 8601 duration; null: kept until erased on request' }, because: { type: ['string', 'null'] } } };
+const rule = { type: 'object', required: ['subject', 'keep', 'at'], properties: { subject: { type: 'string' }, space: { type: 'string' }, classification: { type: 'string' }, keep: { type: 'string' }, at: { type: 'string', description: 'policy file and line' } } };
 const limit = { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } };
 const postAnswer = { description: 'The post as the caller now sees it', content: { 'application/json': { schema: { $ref: '#/components/schemas/Post' } } } };
 const postPage = { description: 'A page of posts', content: { 'application/json': { schema: { $ref: '#/components/schemas/PostPage' } } } };
@@ -729,11 +732,49 @@ export const openApiDocument = {
         responses: { '200': { description: 'The hold, lifted', content: json('LegalHold') }, '202': accepted, '400': problem, '401': problem, '403': problem, '404': problem, '409': problem },
       },
     },
+    '/api/retention/runs': {
+      get: {
+        operationId: 'listRetentionRuns',
+        summary: 'The last retention runs, newest first: trigger, who started it, status (running, completed, failed with the error), counts and totals per rule. For those the policy lets read Retention (data-protection officers); 403 with the reason otherwise.',
+        security: signedIn,
+        parameters: [limit],
+        responses: { '200': { description: 'Runs', content: json('RetentionRuns') }, '400': problem, '401': problem, '403': problem },
+      },
+      post: {
+        operationId: 'runRetention',
+        summary:
+          'Run a retention sweep now (as the schedule does; waits for any run in progress): every expired stream not covered by a legal hold gets a ContentShredded receipt and loses its data keys and read-model rows. With {"dryRun": true}, changes nothing and answers what a run would do, item by item. Needs run on Retention (read for a dry run); 403 with the reason otherwise. The totals cover everything; items stop at 1,000 (itemsTruncated).',
+        security: signedIn,
+        requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { dryRun: { type: 'boolean' } } } } } },
+        responses: { '200': { description: 'The run’s report', content: json('RetentionReport') }, '400': problem, '401': problem, '403': problem },
+      },
+    },
+    '/api/retention/due': {
+      get: {
+        operationId: 'retentionDue',
+        summary: 'What is due now: a dry run’s report (what a run would shred, what legal holds keep, per rule with oldest and newest content). Needs read on Retention; 403 with the reason otherwise.',
+        security: signedIn,
+        responses: { '200': { description: 'The dry run’s report', content: json('RetentionReport') }, '401': problem, '403': problem },
+      },
+    },
+    '/api/retention/receipts': {
+      get: {
+        operationId: 'listRetentionReceipts',
+        summary: 'Receipts of shredding in the order they were written (ContentShredded: stream, rule, run, fingerprints of the destroyed keys; PersonErased), optionally of one run. Page with "after" set to the previous page’s "next". Needs read on Retention; 403 with the reason otherwise.',
+        security: signedIn,
+        parameters: [
+          { name: 'after', in: 'query', required: false, description: 'The "next" value of the previous page', schema: { type: 'string' } },
+          { name: 'run', in: 'query', required: false, description: 'Only this run’s receipts', schema: { type: 'string', format: 'uuid' } },
+          limit,
+        ],
+        responses: { '200': { description: 'A page of receipts', content: json('RetentionReceipts') }, '400': problem, '401': problem, '403': problem },
+      },
+    },
     '/api/me/retention': {
       get: {
         operationId: 'myRetention',
         summary:
-          'Transparency about legal holds for every signed-in person, never naming the matter: for each space the caller can read, whether a hold keeps its content (a hold naming the space, or a time range alone); and whether a hold keeps the caller’s own content (a hold naming them, a hold on a space they wrote in, or a time range alone — it may say held for content a range does not reach, never the reverse). Holds that name only people are not shown on spaces, so colleagues do not learn that someone is under a hold.',
+          'Transparency about retention and legal holds for every signed-in person, never naming a matter: for each space the caller can read, how long its posts, comments and files are kept (ISO 8601, with the rule’s reason; null: kept until erased on request); how long the caller’s direct messages and files in conversations are kept; how many privileged reads (GET /api/me/privileged-access lists them) concerned the caller’s content. Legal holds: for each space the caller can read, whether a hold keeps its content (a hold naming the space, or a time range alone); and whether a hold keeps the caller’s own content (a hold naming them, a hold on a space they wrote in, or a time range alone — it may say held for content a range does not reach, never the reverse). Holds that name only people are not shown on spaces, so colleagues do not learn that someone is under a hold.',
         security: signedIn,
         responses: { '200': { description: 'Holds as they concern the caller', content: json('MyRetention') }, '401': problem },
       },
@@ -884,6 +925,71 @@ export const openApiDocument = {
         },
       },
       LegalHoldPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/LegalHold' } }, next: { type: ['string', 'null'] } } },
+      RetentionRuns: {
+        type: 'object',
+        required: ['runs'],
+        properties: {
+          runs: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'trigger', 'startedBy', 'startedAt', 'asOf', 'status', 'finishedAt', 'shredded', 'held', 'renewed', 'error'],
+              properties: {
+                id: { type: 'string', format: 'uuid' },
+                trigger: { enum: ['schedule', 'cli', 'api'] },
+                startedBy: { type: 'string' },
+                startedAt: { type: 'string', format: 'date-time' },
+                asOf: { type: 'string', format: 'date-time' },
+                status: { enum: ['running', 'completed', 'failed'] },
+                finishedAt: { type: ['string', 'null'], format: 'date-time' },
+                shredded: { type: ['integer', 'null'] },
+                held: { type: ['integer', 'null'] },
+                renewed: { type: ['integer', 'null'] },
+                perRule: {},
+                error: { type: ['string', 'null'] },
+              },
+            },
+          },
+        },
+      },
+      RetentionReport: {
+        type: 'object',
+        required: ['runId', 'dryRun', 'asOf', 'policyVersion', 'expired', 'held', 'shredded', 'renewed', 'perRule', 'items', 'itemsTruncated'],
+        properties: {
+          runId: { type: ['string', 'null'], format: 'uuid', description: 'null for a dry run' },
+          dryRun: { type: 'boolean' },
+          asOf: { type: 'string', format: 'date-time' },
+          policyVersion: { type: 'string' },
+          expired: { type: 'integer', minimum: 0 },
+          held: { type: 'integer', minimum: 0 },
+          shredded: { type: 'integer', minimum: 0, description: 'for a dry run: would be shredded' },
+          renewed: { type: 'integer', minimum: 0, description: 'written to since planned: kept' },
+          perRule: {
+            type: 'array',
+            items: { type: 'object', required: ['rule', 'expired', 'held', 'oldest', 'newest'], properties: { rule, expired: { type: 'integer' }, held: { type: 'integer' }, oldest: { type: 'string', format: 'date-time' }, newest: { type: 'string', format: 'date-time' } } },
+          },
+          items: {
+            type: 'array',
+            items: { type: 'object', required: ['streamId', 'rule', 'lastContentAt'], properties: { streamId: { type: 'string' }, rule, lastContentAt: { type: 'string', format: 'date-time' }, heldBy: { type: 'array', items: { type: 'string', format: 'uuid' } } } },
+          },
+          itemsTruncated: { type: 'boolean' },
+        },
+      },
+      RetentionReceipts: {
+        type: 'object',
+        required: ['receipts', 'next'],
+        properties: {
+          receipts: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['position', 'type', 'streamId', 'occurredAt', 'actor', 'policyVersion', 'data'],
+              properties: { position: { type: 'integer' }, type: { enum: ['ContentShredded', 'PersonErased'] }, streamId: { type: 'string' }, occurredAt: { type: 'string', format: 'date-time' }, actor: { type: 'string' }, policyVersion: { type: ['string', 'null'] }, data: { type: 'object' } },
+            },
+          },
+          next: { type: ['string', 'null'] },
+        },
+      },
       MyRetention: {
         type: 'object',
         required: ['spaces', 'ownContent'],
@@ -891,9 +997,28 @@ export const openApiDocument = {
         properties: {
           spaces: {
             type: 'array',
-            items: { type: 'object', required: ['spaceId', 'title', 'held'], additionalProperties: false, properties: { spaceId: { type: 'string' }, title: { type: 'string' }, held: { type: 'boolean' } } },
+            items: {
+              type: 'object',
+              required: ['spaceId', 'title', 'held', 'keep'],
+              additionalProperties: false,
+              properties: {
+                spaceId: { type: 'string' },
+                title: { type: 'string' },
+                held: { type: 'boolean' },
+                keep: { type: 'object', required: ['posts', 'comments', 'attachments'], additionalProperties: false, properties: { posts: period, comments: period, attachments: period } },
+              },
+            },
           },
-          ownContent: { type: 'object', required: ['held'], additionalProperties: false, properties: { held: { type: 'boolean' } } },
+          ownContent: {
+            type: 'object',
+            required: ['held', 'keep', 'privilegedReads'],
+            additionalProperties: false,
+            properties: {
+              held: { type: 'boolean' },
+              keep: { type: 'object', required: ['directMessages', 'files'], additionalProperties: false, properties: { directMessages: period, files: period } },
+              privilegedReads: { type: 'integer', minimum: 0 },
+            },
+          },
         },
       },
       AuditExportJob: {

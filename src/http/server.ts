@@ -13,6 +13,8 @@ import { Projector } from '../events/projector.js';
 import { LiveFeed } from '../posts/live-feed.js';
 import { startIdentity } from '../identity/identity.js';
 import { projections } from '../read-models.js';
+import { startRetentionSchedule } from '../retention/retention-service.js';
+import { retentionDeps } from './retention-routes.js';
 import { recordServerStart } from '../audit/server-started.js';
 import { createApp } from './app.js';
 import type { Lifecycle } from './health-routes.js';
@@ -34,9 +36,12 @@ export async function startServer(runtime: Runtime): Promise<RunningServer> {
   const identity = await startIdentity(runtime);
   const stopAttachmentHousekeeping = startAttachmentHousekeeping(runtime.db.knex, runtime.store, runtime.clock, logger);
   const stopExportHousekeeping = startExportHousekeeping(runtime.db.knex, runtime.store, exportsDir(config.dataDir), runtime.clock, logger);
+  const retentionInterval = config.retention.intervalSeconds;
+  const stopRetention = retentionInterval > 0 ? startRetentionSchedule(retentionDeps(runtime, projector), retentionInterval) : () => Promise.resolve();
   const stopHousekeeping = async () => {
     await stopAttachmentHousekeeping();
     await stopExportHousekeeping();
+    await stopRetention();
   };
   const app = createApp(runtime, lifecycle, { identity, projector, feed });
   const server = config.tls

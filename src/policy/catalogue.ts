@@ -55,6 +55,11 @@ export const SUBJECTS = {
     actions: ['read', 'create', 'delete'],
     fields: { placedBy: 'text' },
   },
+  Retention: {
+    description: 'the retention sweeper: its runs, receipts and what is due',
+    actions: ['read', 'run'],
+    fields: {},
+  },
   Policy: {
     description: 'the active policy set, its tests and explanations',
     actions: ['read', 'explain'],

@@ -28,8 +28,15 @@ export interface Holds {
    * `shred` committed. Returns the covering holds when skipped, or undefined when shredded.
    */
   unlessHeld(candidate: ShredCandidate, shred: () => Promise<void>): Promise<readonly HoldMatch[] | undefined>;
+  /**
+   * The same for a batch, under one look at the holds: runs `shred` once with the candidates no
+   * hold covers (not at all when every one is held) and returns the covering holds of the others.
+   */
+  unlessHeldEach(candidates: readonly ShredCandidate[], shred: (unheld: readonly ShredCandidate[]) => Promise<void>): Promise<ReadonlyMap<string, readonly HoldMatch[]>>;
   /** The active holds covering a candidate, without shredding anything (dry runs, reports). */
   covering(candidate: ShredCandidate): Promise<readonly HoldMatch[]>;
+  /** The same for many candidates under one look at the holds; only held ones are in the map. */
+  coveringEach(candidates: readonly ShredCandidate[]): Promise<ReadonlyMap<string, readonly HoldMatch[]>>;
 }
 
 /** No holds at all: every candidate is shredded. */
@@ -38,7 +45,14 @@ export const NO_HOLDS: Holds = {
     await shred();
     return undefined;
   },
+  async unlessHeldEach(candidates, shred) {
+    if (candidates.length > 0) await shred(candidates);
+    return new Map();
+  },
   covering() {
     return Promise.resolve([]);
+  },
+  coveringEach() {
+    return Promise.resolve(new Map());
   },
 };

@@ -52,7 +52,7 @@ function names(value: unknown, name: 'people' | 'spaces', valid: (item: string) 
   return [...new Set(value)];
 }
 
-function objectBody(body: unknown, allowed: readonly string[]): Record<string, unknown> {
+export function objectBody(body: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError(`expected a JSON object with ${allowed.map((k) => `"${k}"`).join(', ')}`);
   const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) throw new ValidationError(`unknown field ${unknown.map((k) => `"${k}"`).join(', ')}; expected ${allowed.map((k) => `"${k}"`).join(', ')}`);

@@ -1,5 +1,5 @@
 // Legal holds as the retention sweeper sees them: `Holds` (held.ts) over the hold events.
-// `unlessHeld` reads the active holds and runs `shred` inside the barrier's shared lock
+// `unlessHeldEach` reads the active holds and runs `shred` inside the barrier's shared lock
 // (hold-barrier.ts explains why a concurrently placed hold cannot slip between the two);
 // `covering` answers the same question without shredding (dry runs, receipts).
 //
@@ -44,15 +44,34 @@ export class LegalHolds implements Holds {
   }
 
   async unlessHeld(candidate: ShredCandidate, shred: () => Promise<void>): Promise<readonly HoldMatch[] | undefined> {
+    return (await this.unlessHeldEach([candidate], shred)).get(candidate.streamId);
+  }
+
+  async unlessHeldEach(candidates: readonly ShredCandidate[], shred: (unheld: readonly ShredCandidate[]) => Promise<void>): Promise<ReadonlyMap<string, readonly HoldMatch[]>> {
     return this.barrier.shared(async (db) => {
-      const matches = matchesOf(await activeHolds(db), candidate);
-      if (matches.length > 0) return matches;
-      await shred();
-      return undefined;
+      const { held, unheld } = heldAmong(await activeHolds(db), candidates);
+      if (unheld.length > 0) await shred(unheld);
+      return held;
     });
   }
 
   async covering(candidate: ShredCandidate): Promise<readonly HoldMatch[]> {
-    return matchesOf(await activeHolds(this.db.knex), candidate);
+    return (await this.coveringEach([candidate])).get(candidate.streamId) ?? [];
   }
+
+  async coveringEach(candidates: readonly ShredCandidate[]): Promise<ReadonlyMap<string, readonly HoldMatch[]>> {
+    return heldAmong(await activeHolds(this.db.knex), candidates).held;
+  }
+}
+
+/** Splits candidates into those the holds cover (with their holds) and the rest. */
+function heldAmong(holds: readonly ActiveHold[], candidates: readonly ShredCandidate[]): { held: Map<string, readonly HoldMatch[]>; unheld: ShredCandidate[] } {
+  const held = new Map<string, readonly HoldMatch[]>();
+  const unheld: ShredCandidate[] = [];
+  for (const c of candidates) {
+    const matches = matchesOf(holds, c);
+    if (matches.length > 0) held.set(c.streamId, matches);
+    else unheld.push(c);
+  }
+  return { held, unheld };
 }

@@ -135,7 +135,7 @@ describe('flurfunk policy (command line)', function () {
     });
 
     const usageErrors: [string, string[], string][] = [
-      ['an unknown subject', ['--action', 'read', '--subject', 'Posting:spaceId=sales'], 'flurfunk: --subject: unknown subject "Posting"; one of Space, Post, Comment, DirectMessage, Attachment, AuditLog, Export, LegalHold, Policy, User\n'],
+      ['an unknown subject', ['--action', 'read', '--subject', 'Posting:spaceId=sales'], 'flurfunk: --subject: unknown subject "Posting"; one of Space, Post, Comment, DirectMessage, Attachment, AuditLog, Export, LegalHold, Retention, Policy, User\n'],
       ['an action the subject does not have', ['--action', 'fly', '--subject', 'Post'], 'flurfunk: --action: Post has no action "fly"; its actions are read, create, update, delete, react, report, pin, readHistory, export, inspect\n'],
       ['a field the subject does not have', ['--action', 'read', '--subject', 'Post:colour=red'], 'flurfunk: --subject: "colour=red" is not field=value with a field of Post (spaceId, classification, authorId, mentions, topics)\n'],
     ];

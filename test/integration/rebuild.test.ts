@@ -270,7 +270,7 @@ describe('events rebuild', function () {
 
     const result = await runCli(['events', 'rebuild'], t.world.env);
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout).to.match(/^rebuilt users, posts, comments, space_follows, guideline_acceptances, conversations, attachments, notifications, post_reactions, post_answers, pinned_posts, post_reports, person_follows, topic_follows, audit_exports, privileged_reads, legal_holds from \d+ events in \d+ ms\n$/);
+    expect(result.stdout).to.match(/^rebuilt users, posts, comments, space_follows, guideline_acceptances, conversations, attachments, notifications, post_reactions, post_answers, pinned_posts, post_reports, person_follows, topic_follows, audit_exports, privileged_reads, legal_holds, retention_streams, retention_runs, shredded, erasures from \d+ events in \d+ ms\n$/);
 
     const runtime = await t.world.start();
     try {

@@ -80,7 +80,8 @@ export async function createWorld(extraEnv: Record<string, string> = {}): Promis
   const dataDir = path.join(root, name);
   fs.cpSync(templateDir, dataDir, { recursive: true });
   fs.rmSync(path.join(dataDir, 'flurfunk.pid'), { force: true });
-  const env: Record<string, string> = { FLURFUNK_DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...extraEnv };
+  // No scheduled retention runs unless a test asks for them: a sweep at every start would move what tests count.
+  const env: Record<string, string> = { FLURFUNK_DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent', FLURFUNK_RETENTION_INTERVAL: '0', ...extraEnv };
   if (adminUrl) {
     const database = `ff_${process.pid}_${name}`;
     await withAdmin((k) => k.raw(`CREATE DATABASE ${database} TEMPLATE ${templateDb}`));

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { canonicalEventText, eventHash, GENESIS_HASH } from '../../src/events/chain-hash.js';
 import { chainBatch } from '../../src/events/chain-batch.js';
+import { refKey } from '../../src/keys/data-keys.js';
 import { open, seal } from '../../src/keys/aead.js';
 import { WrongExpectedVersionError } from '../../src/errors.js';
 
@@ -48,7 +49,7 @@ describe('chainBatch (unit)', function () {
   const inputs = (versions: Record<string, number>) => ({
     head: { position: 10, hash: 'a'.repeat(64) },
     versions: new Map(Object.entries(versions)),
-    keys: new Map([['s1', key]]),
+    keys: new Map([[refKey({ streamId: 's1', owner: 'u' }), key]]),
     now: new Date('2026-11-28T12:00:00.000Z'),
     newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
   });

@@ -116,7 +116,7 @@ describe('policy format', function () {
         'extra.yaml:2:5: rule for Comment: Comment has no action "pin"; its actions are read, create, update, delete, markAnswer, export (or manage for all)',
       ]);
       expect(problemsOf(rule('fly'))).to.deep.equal([
-        'extra.yaml:3:12: rules[0].allow: "fly" is not valid; expected an action (manage, accessRequest, create, delete, erase, explain, export, follow, inspect, markAnswer, moderate, pin, react, read, readHistory, report, update)',
+        'extra.yaml:3:12: rules[0].allow: "fly" is not valid; expected an action (manage, accessRequest, create, delete, erase, explain, export, follow, inspect, markAnswer, moderate, pin, react, read, readHistory, report, run, update)',
       ]);
     });
 
