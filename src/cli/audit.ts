@@ -6,14 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/config.js';
 import { ForbiddenError, UsageError, ValidationError } from '../errors.js';
-import { auditFilters } from '../audit/audit-queries.js';
+import { auditFilters, type AuditFilters } from '../audit/audit-queries.js';
 import { writeAuditExport } from '../audit/export.js';
 import { writeSubjectAccessExport } from '../audit/subject-access.js';
 import { verifyAuditExport } from '../audit/verify-export.js';
 import { knownUsers } from '../identity/user-directory.js';
 import { createLogger } from '../log/logger.js';
 import { reasonFor } from '../posts/commands.js';
-import { startRuntime } from '../runtime.js';
+import { startRuntime, type Runtime } from '../runtime.js';
 
 /** The stream that records every export. */
 export const AUDIT_EXPORTS_STREAM = 'audit-exports';
@@ -41,25 +41,30 @@ export async function auditExportCommand(options: ExportOptions): Promise<void> 
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const runtime = await startRuntime(config, logger, { migrate: false, policy: { watch: false } });
   try {
-    const policy = runtime.policy!.current;
-    const person = (await knownUsers(runtime.db.knex)).find((u) => u.id === options.as);
-    if (!person) throw new UsageError(`--as ${options.as}: no such person has signed in to Flurfunk`);
-    const ability = policy.abilityFor(policy.principal({ id: person.id, groups: person.groups, name: person.name }));
-    if (!ability.can('export', 'AuditLog')) throw new ForbiddenError(`${options.as} may not export the audit trail: ${reasonFor(ability, 'export', 'AuditLog', 'the policy names no rule that allows it')}`);
-    const summary = await writeAuditExport({ knex: runtime.db.knex, store: runtime.store, signingKey: runtime.signingKey }, { filters, by: person.id, ability, policyVersion: policy.version, out: options.out, now: runtime.clock() });
-    await runtime.store.append(
-      AUDIT_EXPORTS_STREAM,
-      [{ type: 'AuditExported', data: { via: 'cli', file: path.basename(summary.file), filters: filters as never, events: summary.events, firstPosition: summary.first, lastPosition: summary.last, manifestSha256: summary.manifestSha256 } }],
-      { expectedVersion: 'any', actor: person.id, policyVersion: policy.version },
-    );
-    console.log(`exported ${summary.events} events (positions ${summary.first ?? '-'}–${summary.last ?? '-'}) to ${summary.file} (${summary.bytes} bytes, manifest SHA-256 ${summary.manifestSha256})`);
+    await exportAs(runtime, options.as, filters, options.out);
   } finally {
     await runtime.close();
   }
 }
 
+/** Writes a signed audit export on a person's authority (AuditLog: export) and records it; prints its summary. */
+export async function exportAs(runtime: Runtime, as: string, filters: AuditFilters, out: string): Promise<void> {
+  const policy = runtime.policy!.current;
+  const person = (await knownUsers(runtime.db.knex)).find((u) => u.id === as);
+  if (!person) throw new UsageError(`--as ${as}: no such person has signed in to Flurfunk`);
+  const ability = policy.abilityFor(policy.principal({ id: person.id, groups: person.groups, name: person.name }));
+  if (!ability.can('export', 'AuditLog')) throw new ForbiddenError(`${as} may not export the audit trail: ${reasonFor(ability, 'export', 'AuditLog', 'the policy names no rule that allows it')}`);
+  const summary = await writeAuditExport({ knex: runtime.db.knex, store: runtime.store, signingKey: runtime.signingKey }, { filters, by: person.id, ability, policyVersion: policy.version, out, now: runtime.clock() });
+  await runtime.store.append(
+    AUDIT_EXPORTS_STREAM,
+    [{ type: 'AuditExported', data: { via: 'cli', file: path.basename(summary.file), filters: filters as never, events: summary.events, firstPosition: summary.first, lastPosition: summary.last, manifestSha256: summary.manifestSha256 } }],
+    { expectedVersion: 'any', actor: person.id, policyVersion: policy.version },
+  );
+  console.log(`exported ${summary.events} events (positions ${summary.first ?? '-'}–${summary.last ?? '-'}) to ${summary.file} (${summary.bytes} bytes, manifest SHA-256 ${summary.manifestSha256})`);
+}
+
 /** --out names a .zip in a folder that exists (checked before the database is opened). */
-function checkedOut(out: string): string {
+export function checkedOut(out: string): string {
   if (!out.endsWith('.zip')) throw new UsageError('--out must name a .zip file');
   const dir = path.dirname(path.resolve(out));
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--out ${out}: the folder ${dir} does not exist`);

@@ -11,6 +11,7 @@ import { auditExportCommand, auditVerifyCommand, subjectAccessCommand } from './
 import { rebuildCommand } from './events-rebuild.js';
 import { holdLiftCommand, holdListCommand, holdPlaceCommand } from './hold.js';
 import { retentionRunCommand } from './retention.js';
+import { eraseCommand } from './erase.js';
 import { verifyCommand } from './events-verify.js';
 import { policyCheckCommand, policyDiffCommand, policyExplainCommand, policyTestCommand } from './policy.js';
 
@@ -120,6 +121,20 @@ retention
   .option('--as <userId>', 'run on this person\'s authority (the policy must allow run on Retention, read for --dry-run); without it, as the schedule (system:retention)')
   .option('--batch <n>', 'streams per batch (default 500)')
   .action(retentionRunCommand);
+
+program
+  .command('erase')
+  .description(
+    'Erase one person\'s content on request (GDPR Art. 17), on the authority of someone the policy lets erase them (User: erase): destroys every data key that sealed their words — posts (kept as empty placeholders so others\' comments keep their thread), comments, messages, conversation titles, files, profile — and their activity in the read models; mentions of them read as a placeholder. Others\' content stays. Legal holds win: streams a hold covers keep their content, and the receipt says so. Records PersonErased on erasure:<id>; with --receipt, writes its signed export (check it with `flurfunk audit verify`). Exit 0 when done, 1 with the reason when refused, 2 for bad options.',
+  )
+  .requiredOption('--as <userId>', 'the person erasing (the policy must allow erase on User, and export on AuditLog for --receipt)')
+  .requiredOption('--person <userId>', 'whose content to erase')
+  .option('--reason <text>', 'why (10–500 characters; sealed in the receipt); required unless --dry-run')
+  .option('--case <ref>', 'the request or case reference (1–100 characters; sealed)')
+  .option('--dry-run', 'erase nothing: say what would be erased and what legal holds keep')
+  .option('--receipt <file.zip>', 'write the signed receipt (an audit export of the erasure) to this file')
+  .option('--json', 'print the result as JSON, as POST /api/people/{userId}/erasure answers')
+  .action(eraseCommand);
 
 const policy = program.command('policy').description('Check, test, explain and compare policy folders (no database needed).');
 policy

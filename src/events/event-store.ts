@@ -117,7 +117,16 @@ export class EventStore {
       if (event.payload === null) return { state: 'none' };
       const key = keys.get(refKey({ streamId: event.streamId, owner: event.actor }));
       if (!key) return { state: 'shredded' };
-      return { state: 'present', value: JSON.parse(open(key, event.payload, event.id).toString('utf8')) as JsonValue };
+      let plain: Buffer;
+      try {
+        plain = open(key, event.payload, event.id);
+      } catch {
+        // The author's key of this stream was destroyed (erasure) and they got a new one since,
+        // which cannot open what the old one sealed: shredded. An altered payload also fails
+        // here; `events verify` names it, as the chain's hashes cover the sealed bytes.
+        return { state: 'shredded' };
+      }
+      return { state: 'present', value: JSON.parse(plain.toString('utf8')) as JsonValue };
     });
   }
 

@@ -29,7 +29,24 @@ export interface Projection {
   apply(trx: Knex.Transaction, events: readonly ProjectedEvent[]): Promise<void>;
   /** Removes every row it wrote (`events rebuild`). */
   clear(trx: Knex.Transaction): Promise<void>;
+  /**
+   * Its events change what other projections wrote (an erasure): each one ends a batch, so every
+   * projection has applied what came before it, and nothing that came after, when it applies.
+   */
+  readonly cutsBatches?: boolean;
 }
+
+/** Splits a batch after each event of the given types, so those events see the others applied up to them and no further. */
+export function segments(events: readonly RecordedEvent[], cutTypes: ReadonlySet<string>): RecordedEvent[][] {
+  const out: RecordedEvent[][] = [[]];
+  for (const e of events) {
+    out[out.length - 1]!.push(e);
+    if (cutTypes.has(e.type)) out.push([]);
+  }
+  return out.filter((s) => s.length > 0);
+}
+
+const cutTypesOf = (projections: readonly Projection[]) => new Set(projections.filter((p) => p.cutsBatches).flatMap((p) => [...p.types]));
 
 const WAIT_MS = 10_000;
 /** Events a projection may fall behind in its stored position while reading none of them. */
@@ -58,7 +75,14 @@ export class Projector {
     const rows = await knex<{ name: string; position: string | number }>('projection_positions').whereIn('name', projections.map((p) => p.name));
     projector.position = rows.length === 0 ? (await store.head()).position : Math.min(...rows.map((r) => Number(r.position)));
     for (const r of rows) projector.stored.set(r.name, Number(r.position));
-    projector.subscription = store.subscribe(projector.position, (events) => projector.applyBatch(events), { retryMs: RETRY_MS });
+    const cutTypes = cutTypesOf(projections);
+    projector.subscription = store.subscribe(
+      projector.position,
+      async (events) => {
+        for (const segment of segments(events, cutTypes)) await projector.applyBatch(segment);
+      },
+      { retryMs: RETRY_MS },
+    );
     projector.subscription.done.catch((err: unknown) => logger.error({ err }, 'the projector stopped following the events'));
     return projector;
   }
@@ -158,6 +182,7 @@ export async function rebuildReadModels(knex: Knex, store: EventStore, projectio
   }
   let position = 0;
   let count = 0;
+  const cutTypes = cutTypesOf(projections);
   for (;;) {
     const events = await store.readAll(position, batchSize);
     if (events.length === 0) {
@@ -165,7 +190,7 @@ export async function rebuildReadModels(knex: Knex, store: EventStore, projectio
       if (position > 0) await knex('projection_positions').whereIn('name', projections.map((p) => p.name)).update({ position });
       return { events: count };
     }
-    for (const projection of projections) await applyTo(knex, store, projection, events);
+    for (const segment of segments(events, cutTypes)) for (const projection of projections) await applyTo(knex, store, projection, segment);
     position = events[events.length - 1]!.position;
     count += events.length;
   }

@@ -513,6 +513,20 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/people/{userId}/erasure': {
+      post: {
+        operationId: 'erasePerson',
+        summary:
+          'Erasure on request (GDPR Art. 17): destroys every data key that sealed the person’s words — posts (kept as empty placeholders, `erased`, so others’ comments keep their thread), comments, messages, conversation titles, files, profile — and removes their activity from the read models; mentions of them read as a placeholder; others’ content stays. Legal holds win: streams a hold covers keep their content, counted per hold in the answer and the receipt. Records PersonErased on erasure:<id> (reason 10–500 characters and case reference sealed); its audit export (POST /api/audit/exports with the filter stream) is the signed receipt. {"dryRun": true} erases nothing and answers what would be erased. For those the policy lets erase the person (User: erase); 403 with the reason otherwise, 404 for a person who never signed in.',
+        security: signedIn,
+        parameters: [{ name: 'userId', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', minLength: 10, maxLength: 500 }, caseReference: { type: 'string', minLength: 1, maxLength: 100 }, dryRun: { type: 'boolean' } } } } },
+        },
+        responses: { '200': { description: 'A dry run: what would be erased', content: json('Erasure') }, '201': { description: 'Erased', content: json('Erasure') }, '400': problem, '401': problem, '403': problem, '404': problem },
+      },
+    },
     '/api/people/{userId}/follow': {
       put: {
         operationId: 'followPerson',
@@ -828,7 +842,7 @@ export const openApiDocument = {
       SpacePage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Space' } }, next: { type: ['string', 'null'] } } },
       Post: {
         type: 'object',
-        required: ['id', 'spaceId', 'classification', 'author', 'text', 'html', 'mentions', 'topics', 'createdAt', 'editedAt', 'position', 'attachments', 'privilegedReads', 'reactions', 'myReactions', 'pinned', 'answerId', 'may'],
+        required: ['id', 'spaceId', 'classification', 'author', 'text', 'html', 'mentions', 'topics', 'createdAt', 'editedAt', 'erased', 'position', 'attachments', 'privilegedReads', 'reactions', 'myReactions', 'pinned', 'answerId', 'may'],
         properties: {
           id: { type: 'string', format: 'uuid' },
           spaceId: { type: 'string' },
@@ -840,6 +854,7 @@ export const openApiDocument = {
           topics: { type: 'array', items: { type: 'string' } },
           createdAt: { type: 'string', format: 'date-time' },
           editedAt: { type: ['string', 'null'], format: 'date-time', description: 'Set once edited: readers see "edited"' },
+          erased: { type: 'boolean', description: 'The author’s content was erased on request (GDPR Art. 17): text and html are empty, the author’s name is null; others’ comments stay' },
           position: { type: 'integer', description: 'The event position: the order of the timeline' },
           attachments: { type: 'array', items: { $ref: '#/components/schemas/Attachment' } },
           privilegedReads: {
@@ -925,6 +940,24 @@ export const openApiDocument = {
         },
       },
       LegalHoldPage: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { $ref: '#/components/schemas/LegalHold' } }, next: { type: ['string', 'null'] } } },
+      Erasure: {
+        type: 'object',
+        required: ['erasureId', 'dryRun', 'personId', 'streams', 'erased', 'held', 'heldStreams', 'position'],
+        properties: {
+          erasureId: { type: ['string', 'null'], format: 'uuid', description: 'null for a dry run' },
+          dryRun: { type: 'boolean' },
+          personId: { type: 'string' },
+          streams: { type: 'integer', minimum: 0, description: 'streams whose key of this person was destroyed' },
+          erased: {
+            type: 'object',
+            required: ['posts', 'comments', 'messages', 'attachments', 'profile'],
+            properties: { posts: { type: 'integer' }, comments: { type: 'integer' }, messages: { type: 'integer' }, attachments: { type: 'integer' }, profile: { type: 'boolean' } },
+          },
+          held: { type: 'array', items: { type: 'object', required: ['holdId', 'streams'], properties: { holdId: { type: 'string', format: 'uuid' }, streams: { type: 'integer' } } } },
+          heldStreams: { type: 'integer', minimum: 0 },
+          position: { type: ['integer', 'null'], description: 'the PersonErased event; null for a dry run' },
+        },
+      },
       RetentionRuns: {
         type: 'object',
         required: ['runs'],

@@ -1,8 +1,10 @@
-// Retention for DPOs: the last runs, the receipts, what is due (a dry run), and a run now.
-// Thin routes over retention-service.ts; 403 with the policy's reason for everyone else.
+// Retention for DPOs: the last runs, the receipts, what is due (a dry run), a run now, and
+// erasure of one person on request. Thin routes over retention-service.ts and erasure.ts; 403
+// with the policy's reason for everyone else.
 import express from 'express';
 import { ValidationError } from '../errors.js';
 import type { Projector } from '../events/projector.js';
+import { erasePerson } from '../retention/erasure.js';
 import { LegalHolds } from '../retention/legal-holds.js';
 import { listReceipts, listRuns, runRetention, type RetentionDeps } from '../retention/retention-service.js';
 import type { SweepReport } from '../retention/sweep.js';
@@ -52,6 +54,12 @@ export function retentionRoutes(runtime: Runtime, projector: Projector): express
     const receipts = await listReceipts(deps, callerOf(req, res), { after: afterOf(req.query.after), limit, runId });
     res.setHeader('Cache-Control', 'no-store');
     res.json({ receipts, next: receipts.length === limit ? String(receipts[receipts.length - 1]!.position) : null });
+  }));
+  router.post('/api/people/:userId/erasure', requireSignIn, wrap(async (req, res) => {
+    const { dryRun, ...body } = (req.body ?? {}) as Record<string, unknown>;
+    if (dryRun !== undefined && typeof dryRun !== 'boolean') throw new ValidationError('erasure: "dryRun" must be true or false');
+    const result = await erasePerson(deps, callerOf(req, res), String(req.params.userId), body, { dryRun: dryRun === true });
+    res.status(result.dryRun ? 200 : 201).json(result);
   }));
   return router;
 }

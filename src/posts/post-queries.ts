@@ -34,6 +34,7 @@ export interface PostRow extends PostSocialRow {
   created_at: Date | string;
   edited_at: Date | string | null;
   attachment_count: number;
+  erased: boolean;
   privileged_reads: string | number;
   last_privileged_read: Date | string | null;
 }
@@ -52,6 +53,8 @@ export interface PostView extends PostSocial {
   readonly createdAt: string;
   /** When it was last edited; null if never. Earlier versions: GET /api/posts/{id}/history. */
   readonly editedAt: string | null;
+  /** Its author's content was erased on request (GDPR Art. 17): text and html are empty; the thread stays. */
+  readonly erased: boolean;
   readonly position: number;
   readonly attachments: readonly AttachmentView[];
   /** The notice of privileged reads: how often someone inspected this post without being able to read it, and when last. */
@@ -79,6 +82,7 @@ function presentPost(row: PostRow, ability: AppAbility, attachments: readonly At
     topics: row.topics,
     createdAt: new Date(row.created_at).toISOString(),
     editedAt: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),
+    erased: row.erased,
     position: Number(row.position),
     attachments,
     privilegedReads: { count: Number(row.privileged_reads), lastAt: row.last_privileged_read === null ? null : new Date(row.last_privileged_read).toISOString() },
@@ -100,7 +104,7 @@ export async function presentPosts(knex: Knex, rows: readonly PostRow[], ability
 export function selectAnyPosts(knex: Knex, viewerId: string): Knex.QueryBuilder {
   const query = knex('posts')
     .leftJoin('users', 'users.id', 'posts.author_id')
-    .select('posts.id', 'posts.position', 'posts.space_id', 'posts.classification', 'posts.author_id', 'users.name as author_name', 'posts.mentions', 'posts.topics', 'posts.text', 'posts.html', 'posts.created_at', 'posts.edited_at', 'posts.attachment_count')
+    .select('posts.id', 'posts.position', 'posts.space_id', 'posts.classification', 'posts.author_id', 'users.name as author_name', 'posts.mentions', 'posts.topics', 'posts.text', 'posts.html', 'posts.created_at', 'posts.edited_at', 'posts.attachment_count', 'posts.erased')
     // The notice of privileged reads travels with the post, so it shows where the content is.
     .select(
       knex.raw('(SELECT count(*)::integer FROM privileged_reads WHERE privileged_reads.post_id = posts.id) AS privileged_reads'),

@@ -23,6 +23,8 @@ interface Erased {
 export const erasureProjection: Projection = {
   name: 'erasures',
   types: new Set(['PersonErased']),
+  // It changes rows of other projections written up to the erasure, never those after it.
+  cutsBatches: true,
   async apply(trx, events) {
     for (const { event } of events) await erase(trx, event.data as unknown as Erased, event.occurredAt);
   },
