@@ -1,0 +1,44 @@
+// The retention rules as `policy check` sees them: rules that name nothing, repeat each other or
+// can never apply are refused; rules that quietly give way to another are warnings. Each test
+// replaces the shipped retention.yaml, so line numbers can be counted off the test's lines;
+// the shipped spaces are all-company and sales (internal), project-apollo (confidential), hr (secret).
+import path from 'node:path';
+import { expect } from 'chai';
+import { buildPolicySet } from '../../src/policy/build-policy-set.js';
+import { readPolicyFiles } from '../../src/policy/policy-folder.js';
+import { formatProblem } from '../../src/policy/yaml-source.js';
+import { projectRoot } from '../support/processes.js';
+
+const shipped = readPolicyFiles(path.join(projectRoot, 'policies'));
+
+/** The shipped set with retention.yaml replaced by these lines (line 1 is `retention:`). */
+const withRetention = (...lines: string[]) => ({ ...shipped, 'retention.yaml': `${['retention:', ...lines].join('\n')}\n` });
+
+/** The set's warnings; fails when the set is refused. */
+function warningsOf(files: Readonly<Record<string, string>>): readonly string[] {
+  const result = buildPolicySet(files);
+  if (!result.ok) throw new Error(`expected a valid set, got:\n${result.problems.map(formatProblem).join('\n')}`);
+  return result.set.warnings;
+}
+
+/** The set's problems as `file:line:column: message`; fails when the set is accepted. */
+function problemsOf(files: Readonly<Record<string, string>>): string[] {
+  const result = buildPolicySet(files);
+  if (result.ok) throw new Error('expected the set to be refused, but it was accepted');
+  return result.problems.map(formatProblem);
+}
+
+describe('policy retention checks', function () {
+  describe('problems', function () {
+    it('refuses a rule naming an unknown space, suggesting a close one', function () {
+      const files = withRetention('  - { subject: Post, keep: P2Y }', '  - { subject: Post, space: hrr, keep: P6M }');
+      expect(problemsOf(files)).to.deep.equal(['retention.yaml:3:5: retention for Post: unknown space "hrr" (did you mean "hr"?)']);
+    });
+
+    it('refuses two rules for the same subject, space and classification, and accepts them for different subjects', function () {
+      const twice = withRetention('  - { subject: Post, space: hr, keep: P6M }', '  - { subject: Post, space: hr, keep: P3M }');
+      expect(problemsOf(twice)).to.deep.equal(['retention.yaml:3:5: retention for Post: the rule at retention.yaml:2 covers the same items (keep P6M); keep one']);
+      expect(warningsOf(withRetention('  - { subject: Post, space: hr, keep: P6M }', '  - { subject: Attachment, space: hr, keep: P6M }'))).to.deep.equal([]);
+    });
+  });
+});
