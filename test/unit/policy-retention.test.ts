@@ -40,5 +40,11 @@ describe('policy retention checks', function () {
       expect(problemsOf(twice)).to.deep.equal(['retention.yaml:3:5: retention for Post: the rule at retention.yaml:2 covers the same items (keep P6M); keep one']);
       expect(warningsOf(withRetention('  - { subject: Post, space: hr, keep: P6M }', '  - { subject: Attachment, space: hr, keep: P6M }'))).to.deep.equal([]);
     });
+
+    it('refuses a rule whose classification contradicts its space, and accepts one that agrees', function () {
+      const rule = (classification: string) => withRetention('  - { subject: Post, keep: P2Y }', '  - subject: Post', '    space: hr', `    classification: ${classification}`, '    keep: P6M');
+      expect(problemsOf(rule('internal'))).to.deep.equal(['retention.yaml:3:5: retention for Post: never applies: space hr is secret, not internal']);
+      expect(warningsOf(rule('secret'))).to.deep.equal([]);
+    });
   });
 });
