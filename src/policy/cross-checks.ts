@@ -78,7 +78,7 @@ export function checkPolicySet(parts: Parts, warnings: string[], unchecked: { ro
     }
   }
 
-  problems.push(...checkRetention(retention, spaces, unchecked.spaces));
+  problems.push(...checkRetention(retention, spaces, unchecked.spaces, warnings));
 
   const used = new Set<string>([...rules.flatMap((r) => r.roles), ...[...spaces.values()].flatMap((s) => [s.read, s.post, s.moderate].flatMap((l) => l?.roles ?? []))]);
   for (const role of roles.values()) if (!used.has(role.name)) warnings.push(`role "${role.name}" (${role.at.file}:${role.at.line}) is not used by any space or rule`);

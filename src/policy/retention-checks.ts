@@ -1,12 +1,20 @@
 // Checks of the retention rules against each other and the spaces: a rule naming an unknown
 // space, a rule that can never apply (its space has another classification), and two rules for
-// exactly the same items are problems.
+// exactly the same items are problems. Rules that overlap are warnings: the set works, but one
+// rule quietly gives way to another somewhere.
+//
+// Which rule applies is asked of src/retention/rules.ts, the functions the sweeper uses, so the
+// warnings say what the sweeper will do. That file imports only policy types: no cycle.
+import { ruleFor } from '../retention/rules.js';
 import type { RetentionRule, Space } from './model.js';
 import { didYouMean } from './suggest.js';
-import type { PolicyProblem } from './yaml-source.js';
+import { formatLocation, formatProblem, type PolicyProblem } from './yaml-source.js';
+
+/** The subjects whose items live in spaces (direct messages and audit records do not). */
+const IN_SPACES = ['Post', 'Comment', 'Attachment'] as const;
 
 /** `uncheckedSpaces`: spaces defined in parts that already have problems; rules naming them pass. */
-export function checkRetention(retention: readonly RetentionRule[], spaces: ReadonlyMap<string, Space>, uncheckedSpaces: ReadonlySet<string>): PolicyProblem[] {
+export function checkRetention(retention: readonly RetentionRule[], spaces: ReadonlyMap<string, Space>, uncheckedSpaces: ReadonlySet<string>, warnings: string[]): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   const seen = new Map<string, RetentionRule>();
   for (const r of retention) {
@@ -20,5 +28,34 @@ export function checkRetention(retention: readonly RetentionRule[], spaces: Read
     if (earlier) problems.push({ ...r.at, message: `retention for ${r.subject}: the rule at ${earlier.at.file}:${earlier.at.line} covers the same items (keep ${earlier.keep}); keep one` });
     else seen.set(key, r);
   }
+  warnings.push(...overlaps(retention, spaces));
   return problems;
+}
+
+/** A rule naming a space that overrides, there, a rule naming a classification (or the space without one). */
+function overlaps(retention: readonly RetentionRule[], spaces: ReadonlyMap<string, Space>): string[] {
+  const found: string[] = [];
+  for (const space of spaces.values()) {
+    const facts = { spaceId: space.id, classification: space.classification };
+    for (const subject of IN_SPACES) {
+      const winner = ruleFor(retention, { subject, ...facts });
+      if (!winner || winner.space === undefined) continue;
+      for (const other of retention) {
+        // The rule naming only the subject gives way everywhere something narrower exists: that is its job.
+        if (other === winner || (other.space === undefined && other.classification === undefined)) continue;
+        if (ruleFor([other], { subject, ...facts }) !== other) continue; // does not apply here anyway
+        found.push(warning(winner, `${scope(winner)} (keep ${winner.keep}) overrides the rule at ${formatLocation(other.at)} (${scope(other)}, keep ${other.keep}) for space ${space.id}`));
+      }
+    }
+  }
+  return found;
+}
+
+/** What a rule narrows to: "space hr", "classification secret", or both. */
+function scope(rule: RetentionRule): string {
+  return [rule.space === undefined ? [] : [`space ${rule.space}`], rule.classification === undefined ? [] : [`classification ${rule.classification}`]].flat().join(', ');
+}
+
+function warning(rule: RetentionRule, message: string): string {
+  return formatProblem({ ...rule.at, message: `retention for ${rule.subject}: ${message}` });
 }

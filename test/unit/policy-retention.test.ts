@@ -47,4 +47,37 @@ describe('policy retention checks', function () {
       expect(warningsOf(rule('secret'))).to.deep.equal([]);
     });
   });
+
+  describe('warnings', function () {
+    it('a space rule overriding a classification rule there: names both rules, their keeps and the space', function () {
+      const files = withRetention(
+        '  - { subject: Post, keep: P2Y }',
+        '  - { subject: Post, space: hr, keep: P6M }',
+        '  - { subject: Post, classification: secret, keep: P1Y }',
+      );
+      expect(warningsOf(files)).to.deep.equal(['retention.yaml:3:5: retention for Post: space hr (keep P6M) overrides the rule at retention.yaml:4 (classification secret, keep P1Y) for space hr']);
+    });
+
+    it('a space rule with its classification overrides both the space rule and the classification rule', function () {
+      const files = withRetention(
+        '  - { subject: Attachment, space: hr, classification: secret, keep: P3M }',
+        '  - { subject: Attachment, space: hr, keep: P6M }',
+        '  - { subject: Attachment, classification: secret, keep: P1Y }',
+      );
+      expect(warningsOf(files)).to.deep.equal([
+        'retention.yaml:2:5: retention for Attachment: space hr, classification secret (keep P3M) overrides the rule at retention.yaml:3 (space hr, keep P6M) for space hr',
+        'retention.yaml:2:5: retention for Attachment: space hr, classification secret (keep P3M) overrides the rule at retention.yaml:4 (classification secret, keep P1Y) for space hr',
+      ]);
+    });
+
+    it('no overlap warning where the classification rule reaches other spaces only, for another subject, or against the rule naming only the subject', function () {
+      const files = withRetention(
+        '  - { subject: Post, keep: P2Y }',
+        '  - { subject: Post, space: hr, keep: P6M }',
+        '  - { subject: Post, classification: confidential, keep: P1Y }',
+        '  - { subject: Attachment, classification: secret, keep: P1Y }',
+      );
+      expect(warningsOf(files)).to.deep.equal([]);
+    });
+  });
 });
