@@ -5,7 +5,7 @@
 //
 // Which rule applies is asked of src/retention/rules.ts, the functions the sweeper uses, so the
 // warnings say what the sweeper will do. That file imports only policy types: no cycle.
-import { ruleFor } from '../retention/rules.js';
+import { keepsLonger, ruleFor, threadRule } from '../retention/rules.js';
 import type { RetentionRule, Space } from './model.js';
 import { didYouMean } from './suggest.js';
 import { formatLocation, formatProblem, type PolicyProblem } from './yaml-source.js';
@@ -28,7 +28,7 @@ export function checkRetention(retention: readonly RetentionRule[], spaces: Read
     if (earlier) problems.push({ ...r.at, message: `retention for ${r.subject}: the rule at ${earlier.at.file}:${earlier.at.line} covers the same items (keep ${earlier.keep}); keep one` });
     else seen.set(key, r);
   }
-  warnings.push(...overlaps(retention, spaces));
+  warnings.push(...overlaps(retention, spaces), ...commentsKeptLonger(retention, spaces));
   return problems;
 }
 
@@ -49,6 +49,30 @@ function overlaps(retention: readonly RetentionRule[], spaces: ReadonlyMap<strin
     }
   }
   return found;
+}
+
+/**
+ * A Comment rule shorter than the Post rule of some spaces: comments share their post's stream
+ * and go with the whole thread (threadRule), so there they are kept as long as the post. The
+ * reverse, a longer Comment rule, keeps the thread for the comments' sake, as documented.
+ */
+function commentsKeptLonger(retention: readonly RetentionRule[], spaces: ReadonlyMap<string, Space>): string[] {
+  const affected = new Map<RetentionRule, Map<RetentionRule | undefined, string[]>>(); // Comment rule → thread rule → spaces
+  for (const space of spaces.values()) {
+    const facts = { spaceId: space.id, classification: space.classification };
+    const comment = ruleFor(retention, { subject: 'Comment', ...facts });
+    if (!comment) continue;
+    const thread = threadRule(retention, facts, true); // undefined: no Post rule here, threads are kept until erased
+    if (thread !== undefined && !keepsLonger(thread, comment)) continue;
+    const byThread = affected.get(comment) ?? new Map<RetentionRule | undefined, string[]>();
+    affected.set(comment, byThread.set(thread, [...(byThread.get(thread) ?? []), space.id]));
+  }
+  return [...affected].flatMap(([comment, byThread]) =>
+    [...byThread].map(([thread, ids]) => {
+      const period = thread ? `${thread.keep} (the Post rule at ${formatLocation(thread.at)})` : 'until erased (no Post rule applies there)';
+      return warning(comment, `keep ${comment.keep}, but comments in ${ids.length === 1 ? 'space' : 'spaces'} ${ids.join(', ')} are kept as long as their thread: ${period}`);
+    }),
+  );
 }
 
 /** What a rule narrows to: "space hr", "classification secret", or both. */

@@ -79,5 +79,32 @@ describe('policy retention checks', function () {
       );
       expect(warningsOf(files)).to.deep.equal([]);
     });
+
+    it('a Comment rule shorter than the Post rule: comments are kept as long as their thread, naming the spaces and the period', function () {
+      const files = withRetention(
+        '  - { subject: Post, keep: P2Y }',
+        '  - { subject: Comment, keep: P1Y }',
+        '  - { subject: Post, space: hr, keep: P6M }',
+      );
+      expect(warningsOf(files)).to.deep.equal([
+        'retention.yaml:3:5: retention for Comment: keep P1Y, but comments in spaces all-company, project-apollo, sales are kept as long as their thread: P2Y (the Post rule at retention.yaml:2)',
+      ]);
+    });
+
+    it('a Comment rule where no Post rule applies: comments are kept as long as their thread, until erased', function () {
+      const files = withRetention('  - { subject: Post, space: hr, keep: P6M }', '  - { subject: Comment, keep: P1Y }');
+      expect(warningsOf(files)).to.deep.equal([
+        'retention.yaml:3:5: retention for Comment: keep P1Y, but comments in spaces all-company, project-apollo, sales are kept as long as their thread: until erased (no Post rule applies there)',
+      ]);
+    });
+
+    it('no Comment warning where the Comment rule is as long as the Post rule or longer (the thread waits for its comments)', function () {
+      const files = withRetention(
+        '  - { subject: Post, keep: P2Y }',
+        '  - { subject: Comment, keep: P24M }',
+        '  - { subject: Post, space: hr, keep: P6M }',
+      );
+      expect(warningsOf(files)).to.deep.equal([]);
+    });
   });
 });
