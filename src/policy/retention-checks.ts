@@ -1,7 +1,8 @@
 // Checks of the retention rules against each other and the spaces: a rule naming an unknown
 // space, a rule that can never apply (its space has another classification), and two rules for
-// exactly the same items are problems. Rules that overlap are warnings: the set works, but one
-// rule quietly gives way to another somewhere.
+// exactly the same items are problems. Warnings, where the set works but does something an admin
+// may not have meant: a rule that gives way to another in some space, comments kept longer than
+// their rule because their thread is, and audit records that expire before content.
 //
 // Which rule applies is asked of src/retention/rules.ts, the functions the sweeper uses, so the
 // warnings say what the sweeper will do. That file imports only policy types: no cycle.
@@ -28,7 +29,7 @@ export function checkRetention(retention: readonly RetentionRule[], spaces: Read
     if (earlier) problems.push({ ...r.at, message: `retention for ${r.subject}: the rule at ${earlier.at.file}:${earlier.at.line} covers the same items (keep ${earlier.keep}); keep one` });
     else seen.set(key, r);
   }
-  warnings.push(...overlaps(retention, spaces), ...commentsKeptLonger(retention, spaces));
+  warnings.push(...overlaps(retention, spaces), ...commentsKeptLonger(retention, spaces), ...auditShorterThanContent(retention));
   return problems;
 }
 
@@ -73,6 +74,15 @@ function commentsKeptLonger(retention: readonly RetentionRule[], spaces: Readonl
       return warning(comment, `keep ${comment.keep}, but comments in ${ids.length === 1 ? 'space' : 'spaces'} ${ids.join(', ')} are kept as long as their thread: ${period}`);
     }),
   );
+}
+
+/** An AuditLog rule shorter than the longest content rule: sealed audit records would go before the content they are about. */
+function auditShorterThanContent(retention: readonly RetentionRule[]): string[] {
+  const longest = retention.filter((r) => r.subject !== 'AuditLog').reduce<RetentionRule | undefined>((a, r) => (a === undefined || keepsLonger(r, a) ? r : a), undefined);
+  if (!longest) return [];
+  return retention
+    .filter((r) => r.subject === 'AuditLog' && keepsLonger(longest, r))
+    .map((r) => warning(r, `keep ${r.keep} is shorter than the rule for ${longest.subject} at ${formatLocation(longest.at)} (keep ${longest.keep}): sealed audit records would expire before the content they are about`));
 }
 
 /** What a rule narrows to: "space hr", "classification secret", or both. */

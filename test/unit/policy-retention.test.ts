@@ -106,5 +106,22 @@ describe('policy retention checks', function () {
       );
       expect(warningsOf(files)).to.deep.equal([]);
     });
+
+    it('an AuditLog rule shorter than the longest content rule, naming that rule', function () {
+      const files = withRetention(
+        '  - { subject: Post, keep: P2Y }',
+        '  - { subject: Attachment, keep: P3Y }',
+        '  - { subject: AuditLog, keep: P1Y }',
+      );
+      expect(warningsOf(files)).to.deep.equal([
+        'retention.yaml:4:5: retention for AuditLog: keep P1Y is shorter than the rule for Attachment at retention.yaml:3 (keep P3Y): sealed audit records would expire before the content they are about',
+      ]);
+    });
+
+    it('no AuditLog warning when it keeps as long as the longest content rule or longer', function () {
+      const rules = ['  - { subject: Post, keep: P2Y }', '  - { subject: Attachment, keep: P3Y }'];
+      expect(warningsOf(withRetention(...rules, '  - { subject: AuditLog, keep: P36M }'))).to.deep.equal([]);
+      expect(warningsOf(withRetention(...rules, '  - { subject: AuditLog, keep: P10Y }'))).to.deep.equal([]);
+    });
   });
 });
