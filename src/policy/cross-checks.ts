@@ -1,7 +1,9 @@
 // Checks across files that a schema cannot express: names that refer to nothing, roles no one
-// can hold, rules that duplicate or contradict each other, posters who could not read.
+// can hold, rules that duplicate or contradict each other, posters who could not read. The
+// retention rules have their own file (retention-checks.ts).
 import canonicalize from 'canonicalize';
 import type { AccessList, Condition, GroupDirectory, RetentionRule, Role, Rule, Space } from './model.js';
+import { checkRetention } from './retention-checks.js';
 import { didYouMean } from './suggest.js';
 import type { PolicyProblem } from './yaml-source.js';
 
@@ -76,14 +78,7 @@ export function checkPolicySet(parts: Parts, warnings: string[], unchecked: { ro
     }
   }
 
-  const retentionSeen = new Map<string, RetentionRule>();
-  for (const r of retention) {
-    if (r.space !== undefined && !spaces.has(r.space) && !unchecked.spaces.has(r.space)) problems.push({ ...r.at, message: `retention for ${r.subject}: unknown space "${r.space}"${didYouMean(r.space, spaces.keys())}` });
-    const key = `${r.subject}|${r.space ?? ''}|${r.classification ?? ''}`;
-    const earlier = retentionSeen.get(key);
-    if (earlier) problems.push({ ...r.at, message: `retention for ${r.subject}: the rule at ${earlier.at.file}:${earlier.at.line} covers the same items (keep ${earlier.keep}); keep one` });
-    else retentionSeen.set(key, r);
-  }
+  problems.push(...checkRetention(retention, spaces, unchecked.spaces, warnings));
 
   const used = new Set<string>([...rules.flatMap((r) => r.roles), ...[...spaces.values()].flatMap((s) => [s.read, s.post, s.moderate].flatMap((l) => l?.roles ?? []))]);
   for (const role of roles.values()) if (!used.has(role.name)) warnings.push(`role "${role.name}" (${role.at.file}:${role.at.line}) is not used by any space or rule`);

@@ -4,8 +4,8 @@
 // Specificity: a rule naming a space beats one naming a classification, which beats one naming
 // only the subject; a rule naming both space and classification beats one naming either. Rules
 // whose space or classification do not fit the stream do not apply. `policy check` refuses two
-// rules with the same subject, space and classification (cross-checks.ts), so the winner is
-// always unique.
+// rules with the same subject, space and classification (policy/retention-checks.ts), so the
+// winner is always unique. That check imports this file: import nothing here but policy types.
 //
 // A post's stream holds its comments too, sealed under their authors' keys but expiring with
 // the thread: its period is the Post rule's, or the Comment rule's when that is longer and the
