@@ -29,7 +29,7 @@ export function checkRetention(retention: readonly RetentionRule[], spaces: Read
     if (earlier) problems.push({ ...r.at, message: `retention for ${r.subject}: the rule at ${earlier.at.file}:${earlier.at.line} covers the same items (keep ${earlier.keep}); keep one` });
     else seen.set(key, r);
   }
-  warnings.push(...overlaps(retention, spaces), ...commentsKeptLonger(retention, spaces), ...auditShorterThanContent(retention));
+  warnings.push(...overlaps(retention, spaces), ...commentsKeptLonger(retention, spaces), ...postsKeptLonger(retention, spaces), ...auditShorterThanContent(retention));
   return problems;
 }
 
@@ -72,6 +72,26 @@ function commentsKeptLonger(retention: readonly RetentionRule[], spaces: Readonl
     [...byThread].map(([thread, ids]) => {
       const period = thread ? `${thread.keep} (the Post rule at ${formatLocation(thread.at)})` : 'until erased (no Post rule applies there)';
       return warning(comment, `keep ${comment.keep}, but comments in ${ids.length === 1 ? 'space' : 'spaces'} ${ids.join(', ')} are kept as long as their thread: ${period}`);
+    }),
+  );
+}
+
+/** A Post rule shorter than the Comment rule: a post with comments waits for them, so it is kept longer than its rule says. */
+function postsKeptLonger(retention: readonly RetentionRule[], spaces: ReadonlyMap<string, Space>): string[] {
+  const affected = new Map<RetentionRule, Map<RetentionRule | undefined, string[]>>(); // Post rule → Comment rule → spaces
+  for (const space of spaces.values()) {
+    const facts = { spaceId: space.id, classification: space.classification };
+    const post = ruleFor(retention, { subject: 'Post', ...facts });
+    if (!post) continue;
+    const comment = ruleFor(retention, { subject: 'Comment', ...facts }); // undefined: comments go with their thread
+    if (comment === undefined || !keepsLonger(comment, post)) continue;
+    const byComment = affected.get(post) ?? new Map<RetentionRule | undefined, string[]>();
+    affected.set(post, byComment.set(comment, [...(byComment.get(comment) ?? []), space.id]));
+  }
+  return [...affected].flatMap(([post, byComment]) =>
+    [...byComment].map(([comment, ids]) => {
+      const period = `${comment!.keep} (the Comment rule at ${formatLocation(comment!.at)})`;
+      return warning(post, `keep ${post.keep}, but posts with comments in ${ids.length === 1 ? 'space' : 'spaces'} ${ids.join(', ')} are kept as long as their comments: ${period}`);
     }),
   );
 }

@@ -10,7 +10,7 @@
 // A post's stream holds its comments too, sealed under their authors' keys but expiring with
 // the thread: its period is the Post rule's, or the Comment rule's when that is longer and the
 // thread has comments, so no comment goes earlier than its rule says, and a thread is never
-// cut in half. Periods run from the stream's last content (the last comment, edit or message).
+// cut in half. Comments with no rule of their own go with their thread. Periods run from the stream's last content (the last comment, edit or message).
 import type { Classification } from '../policy/catalogue.js';
 import type { RetentionRule } from '../policy/model.js';
 
@@ -43,10 +43,10 @@ export function ruleFor(rules: readonly RetentionRule[], facts: StreamFacts): Re
 /** The rule of a post's thread: the Post rule, or the Comment rule when it is longer and there are comments. */
 export function threadRule(rules: readonly RetentionRule[], facts: Omit<StreamFacts, 'subject'>, hasComments: boolean): RetentionRule | undefined {
   const post = ruleFor(rules, { ...facts, subject: 'Post' });
-  if (!hasComments) return post;
+  if (!hasComments || !post) return post; // no Post rule: the thread is kept until erased
   const comment = ruleFor(rules, { ...facts, subject: 'Comment' });
-  if (!post || !comment) return undefined; // one of them keeps forever: so does the thread
-  return keepsLonger(comment, post) ? comment : post;
+  // Comments without a rule of their own go with their thread.
+  return comment && keepsLonger(comment, post) ? comment : post;
 }
 
 interface Period {

@@ -88,6 +88,7 @@ describe('policy retention checks', function () {
       );
       expect(warningsOf(files)).to.deep.equal([
         'retention.yaml:3:5: retention for Comment: keep P1Y, but comments in spaces all-company, project-apollo, sales are kept as long as their thread: P2Y (the Post rule at retention.yaml:2)',
+        'retention.yaml:4:5: retention for Post: keep P6M, but posts with comments in space hr are kept as long as their comments: P1Y (the Comment rule at retention.yaml:3)',
       ]);
     });
 
@@ -95,14 +96,27 @@ describe('policy retention checks', function () {
       const files = withRetention('  - { subject: Post, space: hr, keep: P6M }', '  - { subject: Comment, keep: P1Y }');
       expect(warningsOf(files)).to.deep.equal([
         'retention.yaml:3:5: retention for Comment: keep P1Y, but comments in spaces all-company, project-apollo, sales are kept as long as their thread: until erased (no Post rule applies there)',
+        'retention.yaml:2:5: retention for Post: keep P6M, but posts with comments in space hr are kept as long as their comments: P1Y (the Comment rule at retention.yaml:3)',
       ]);
     });
 
-    it('no Comment warning where the Comment rule is as long as the Post rule or longer (the thread waits for its comments)', function () {
+    it('no Comment warning where the Comment rule is as long as the Post rule or longer; then a shorter Post rule is what gets stretched', function () {
       const files = withRetention(
         '  - { subject: Post, keep: P2Y }',
         '  - { subject: Comment, keep: P24M }',
         '  - { subject: Post, space: hr, keep: P6M }',
+      );
+      expect(warningsOf(files)).to.deep.equal([
+        'retention.yaml:4:5: retention for Post: keep P6M, but posts with comments in space hr are kept as long as their comments: P24M (the Comment rule at retention.yaml:3)',
+      ]);
+    });
+
+    it('no warning where Post and Comment rules are the same length for every space', function () {
+      const files = withRetention(
+        '  - { subject: Post, keep: P2Y }',
+        '  - { subject: Comment, keep: P24M }',
+        '  - { subject: Post, space: hr, keep: P6M }',
+        '  - { subject: Comment, space: hr, keep: P6M }',
       );
       expect(warningsOf(files)).to.deep.equal([]);
     });
