@@ -60,6 +60,7 @@ export function configurationFacts(runtime: Runtime, identity: IdentityFacts): J
       ...(r.space === undefined ? {} : { space: r.space }),
       ...(r.classification === undefined ? {} : { classification: r.classification }),
     })),
+    retentionIntervalSeconds: config.retention.intervalSeconds,
     signingCertificateSha256: runtime.signingKey.fingerprint,
     host: os.hostname(),
     pid: process.pid,

@@ -223,14 +223,15 @@ export async function sweep(parts: SweepParts, options: SweepOptions): Promise<S
   }
 
   return runLock(parts.db, async () => {
-    await parts.waitFor((await parts.store.head()).position);
-    await recordInterrupted(parts);
     const runId = crypto.randomUUID();
     const stream = `retention:${runId}`;
     const context = { actor: options.actor, policyVersion: options.policy.version };
     const started = await parts.store.append(stream, [{ type: 'RetentionRunStarted', data: { runId, trigger: options.trigger, asOf: options.now.toISOString() } }], { ...context, expectedVersion: 0 });
     parts.logger.info({ runId, trigger: options.trigger }, 'retention run started');
     try {
+      // Plan from read models that have caught up with everything before this run.
+      await parts.waitFor(started.events[0]!.position);
+      await recordInterrupted(parts, runId);
       for await (const page of expiredStreams(parts.db.knex, rules, options.now, pageSize)) {
         let shredded = new Set<string>();
         const held = await parts.holds.unlessHeldEach(page, async (unheld) => void (shredded = await shredBatch(parts, options, runId, unheld as Candidate[], tally)));
@@ -322,8 +323,8 @@ async function shredBatch(parts: SweepParts, options: SweepOptions, runId: strin
 }
 
 /** Runs that started and never ended lost their process (we hold the run lock): recorded as failed before a new one starts. */
-async function recordInterrupted(parts: SweepParts): Promise<void> {
-  const open: { id: string }[] = await parts.db.knex('retention_runs').where({ status: 'running' }).select('id');
+async function recordInterrupted(parts: SweepParts, current: string): Promise<void> {
+  const open: { id: string }[] = await parts.db.knex('retention_runs').where({ status: 'running' }).whereNot({ id: current }).select('id');
   for (const { id: runId } of open) {
     const stream = `retention:${runId}`;
     const events = await parts.store.readStream(stream);

@@ -47,6 +47,7 @@ describe('flurfunk policy (command line)', function () {
         [
           `warning: ${folder}/policy.yaml:18:5: retention for Post: space hr (keep P6M) overrides the rule at ${folder}/policy.yaml:19 (classification secret, keep P1Y) for space hr`,
           `warning: ${folder}/policy.yaml:17:5: retention for Comment: keep P1Y, but comments in space all-company are kept as long as their thread: P2Y (the Post rule at ${folder}/policy.yaml:16)`,
+          `warning: ${folder}/policy.yaml:18:5: retention for Post: keep P6M, but posts with comments in space hr are kept as long as their comments: P1Y (the Comment rule at ${folder}/policy.yaml:17)`,
           `warning: ${folder}/policy.yaml:20:5: retention for AuditLog: keep P18M is shorter than the rule for Post at ${folder}/policy.yaml:16 (keep P2Y): sealed audit records would expire before the content they are about`,
           `policy valid: version ${versionOf(folder)}; 1 roles, 2 spaces, 0 rules, 5 retention rules, 0 test cases`,
           '',

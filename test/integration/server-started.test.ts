@@ -28,6 +28,7 @@ describe('ServerStarted', function () {
       });
       expect(started!.data.identityProvider).to.deep.include({ kind: 'development', issuer: `${t.base}/oidc` });
       expect(started!.data.limits).to.deep.include({ postLength: t.world.runtime.policy!.current.set.limits.postLength });
+      expect(started!.data.retentionIntervalSeconds, 'the test worlds turn the schedule off').to.equal(0);
       await t.restart();
       expect((await t.world.runtime.store.readStream(SERVERS_STREAM)).map((e) => e.type)).to.deep.equal(['ServerStarted', 'ServerStarted']);
     } finally {
