@@ -5,13 +5,25 @@ import { Command, CommanderError } from 'commander';
 import { FlurfunkError } from '../errors.js';
 import { variables, variableNames } from '../config/variables.js';
 import { version } from '../version.js';
-import { serveCommand } from './serve.js';
-import { migrateCommand } from './migrate.js';
-import { auditExportCommand, auditVerifyCommand, subjectAccessCommand } from './audit.js';
-import { rebuildCommand } from './events-rebuild.js';
-import { holdLiftCommand, holdListCommand, holdPlaceCommand } from './hold.js';
-import { verifyCommand } from './events-verify.js';
-import { policyCheckCommand, policyDiffCommand, policyExplainCommand, policyTestCommand } from './policy.js';
+
+/**
+ * A command's action, loaded only when that command runs: `policy check` or `--help` need not
+ * load the HTTP server, the database drivers and the export code (most of a start's time).
+ */
+function later<K extends string, M extends Record<K, (...args: never[]) => unknown>>(load: () => Promise<M>, name: K): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    await (await load())[name](...(args as never[]));
+  };
+}
+
+const serve = () => import('./serve.js');
+const migrate = () => import('./migrate.js');
+const auditCommands = () => import('./audit.js');
+const auditVerify = () => import('./audit-verify.js');
+const rebuild = () => import('./events-rebuild.js');
+const holdCommands = () => import('./hold.js');
+const verify = () => import('./events-verify.js');
+const policyCommands = () => import('./policy.js');
 
 const configurationHelp = [
   '',
@@ -36,20 +48,20 @@ program
   .description(
     'Apply pending migrations, activate the policy folder, and run the HTTP server until SIGTERM or SIGINT. Sign-in uses OIDC_ISSUER; without it (never in production) a development identity provider runs at $PUBLIC_URL/oidc with the demo people of FLURFUNK_DEV_USERS.',
   )
-  .action(serveCommand);
+  .action(later(serve, 'serveCommand'));
 
-program.command('migrate').description('Apply pending database migrations and exit.').action(migrateCommand);
+program.command('migrate').description('Apply pending database migrations and exit.').action(later(migrate, 'migrateCommand'));
 
 const events = program.command('events').description('Work with the event store.');
 events
   .command('verify')
   .description('Recompute the whole hash chain and check every signed checkpoint (database and checkpoint file). Exit 0 when all holds; exit 1 naming the first bad position.')
   .option('--json', 'print the report as JSON')
-  .action(verifyCommand);
+  .action(later(verify, 'verifyCommand'));
 events
   .command('rebuild')
   .description('Recreate every read model (users, posts, comments, follows, conversations, attachments, notifications, reactions, pins, reports, privileged-read notices, legal holds, …) from the events. Stop the servers using the database first.')
-  .action(rebuildCommand);
+  .action(later(rebuild, 'rebuildCommand'));
 
 const audit = program.command('audit').description('Signed exports of the audit trail for auditors and of one person\'s data for that person, and their verification.');
 audit
@@ -63,7 +75,7 @@ audit
   .option('--space <id>', 'only events concerning this space')
   .option('--type <types>', 'only these event types, comma-separated')
   .option('--stream <id>', 'only this stream')
-  .action(auditExportCommand);
+  .action(later(auditCommands, 'auditExportCommand'));
 audit
   .command('subject-access')
   .description(
@@ -72,13 +84,13 @@ audit
   .requiredOption('--as <userId>', 'the person answering the request (a data-protection officer: the policy must allow accessRequest on User)')
   .requiredOption('--person <userId>', 'the person the request is about (must have signed in to Flurfunk)')
   .requiredOption('--out <file.zip>', 'where to write the ZIP (owner-only permissions; written completely or not at all)')
-  .action(subjectAccessCommand);
+  .action(later(auditCommands, 'subjectAccessCommand'));
 audit
   .command('verify')
   .description('Check an export with nothing but the ZIP: signature, every file\'s SHA-256, every event\'s hash and link, and the signed checkpoints. Exit 0 when all hold, 1 naming what fails.')
   .argument('<file.zip>')
   .option('--json', 'print the report as JSON')
-  .action(auditVerifyCommand);
+  .action(later(auditVerify, 'auditVerifyCommand'));
 
 const hold = program.command('hold').description('Legal holds: while a hold is active, retention shreds nothing it covers. For those the policy lets manage LegalHold (data-protection officers).');
 hold
@@ -93,33 +105,33 @@ hold
   .option('--to <date>', 'hold content up to this ISO 8601 date or date-time')
   .requiredOption('--reason <text>', 'why content must be kept (10–500 characters; sealed in the event)')
   .requiredOption('--case <ref>', 'the case or matter reference (1–100 characters; sealed in the event)')
-  .action(holdPlaceCommand);
+  .action(later(holdCommands, 'holdPlaceCommand'));
 hold
   .command('list')
   .description('List legal holds, active and lifted, newest first, with their reasons and case references (the policy must allow read on LegalHold).')
   .requiredOption('--as <userId>', 'the person asking (reasons and case references are sealed; the policy decides who may read them)')
   .option('--json', 'print the holds as JSON, as GET /api/holds answers them')
-  .action(holdListCommand);
+  .action(later(holdCommands, 'holdListCommand'));
 hold
   .command('lift')
   .argument('<id>', 'the hold\'s id')
   .description('Lift a legal hold (LegalHoldLifted): retention may then shred what only this hold kept. Exit 1 when it was lifted already.')
   .requiredOption('--as <userId>', 'the person lifting the hold (the policy must allow delete on LegalHold)')
   .requiredOption('--reason <text>', 'why the hold ends (10–500 characters; sealed in the event)')
-  .action(holdLiftCommand);
+  .action(later(holdCommands, 'holdLiftCommand'));
 
 const policy = program.command('policy').description('Check, test, explain and compare policy folders (no database needed).');
 policy
   .command('check')
   .argument('[dir]', 'policy folder (default: POLICY_DIR)')
   .description('Validate a policy folder and its test files. Exit 1 with file:line:column messages when invalid.')
-  .action(policyCheckCommand);
+  .action(later(policyCommands, 'policyCheckCommand'));
 policy
   .command('test')
   .argument('[dir]', 'policy folder (default: POLICY_DIR)')
   .option('-v, --verbose', 'show every case with the rule that decided it, not only failures')
   .description('Run the cases in DIR/tests/*.yaml. Exit 1 when any fails.')
-  .action(policyTestCommand);
+  .action(later(policyCommands, 'policyTestCommand'));
 policy
   .command('explain')
   .requiredOption('--sub <id>', 'the user id (subject claim)')
@@ -129,14 +141,14 @@ policy
   .option('--dir <dir>', 'policy folder (default: POLICY_DIR)')
   .option('--json', 'print the decision as JSON')
   .description('Say whether the user may do it, and which rule (file:line) decided.')
-  .action(policyExplainCommand);
+  .action(later(policyCommands, 'policyExplainCommand'));
 policy
   .command('diff')
   .argument('<dirA>', 'the policy folder now in use')
   .argument('<dirB>', 'the changed policy folder')
   .option('--json', 'print the differences as JSON')
   .description('Show what each role and directory group gains (+) and loses (-) from DIR_A to DIR_B, and changed limits, retention and guideline.')
-  .action(policyDiffCommand);
+  .action(later(policyCommands, 'policyDiffCommand'));
 
 try {
   await program.parseAsync(process.argv);
