@@ -1,7 +1,6 @@
-// `flurfunk audit export`, `flurfunk audit subject-access` and `flurfunk audit verify`: signed
-// exports of the audit trail for auditors, and of everything about one person for that person
-// (GDPR Art. 15), each made on the authority of a person the policy allows (--as), and their
-// verification with nothing but the ZIP.
+// `flurfunk audit export` and `flurfunk audit subject-access`: signed exports of the audit trail
+// for auditors, and of everything about one person for that person (GDPR Art. 15), each made on
+// the authority of a person the policy allows (--as). Their verification is in audit-verify.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/config.js';
@@ -9,7 +8,6 @@ import { ForbiddenError, UsageError, ValidationError } from '../errors.js';
 import { auditFilters, type AuditFilters } from '../audit/audit-queries.js';
 import { writeAuditExport } from '../audit/export.js';
 import { writeSubjectAccessExport } from '../audit/subject-access.js';
-import { verifyAuditExport } from '../audit/verify-export.js';
 import { knownUsers } from '../identity/user-directory.js';
 import { createLogger } from '../log/logger.js';
 import { reasonFor } from '../posts/commands.js';
@@ -98,12 +96,4 @@ export async function subjectAccessCommand(options: { as: string; person: string
   } finally {
     await runtime.close();
   }
-}
-
-export async function auditVerifyCommand(file: string, options: { json?: boolean }): Promise<void> {
-  const report = await verifyAuditExport(file);
-  if (options.json) console.log(JSON.stringify(report, null, 2));
-  else if (report.ok) console.log(`export verified: signature, ${report.events} events, every file and the chain hold`);
-  else for (const problem of report.problems) console.error(problem);
-  process.exitCode = report.ok ? 0 : 1;
 }

@@ -1,12 +1,16 @@
 // `flurfunk serve`: start the runtime and the HTTP server; shut down gracefully on signals.
 import { loadConfig } from '../config/config.js';
-import { startServer } from '../http/server.js';
-import { assertSignInConfigured } from '../identity/identity.js';
-import { createLogger } from '../log/logger.js';
-import { startRuntime } from '../runtime.js';
 
 export async function serveCommand(): Promise<void> {
   const config = loadConfig();
+  // Loaded after the configuration held: a wrong variable is reported without first loading
+  // the server, the database drivers and the identity provider.
+  const [{ startServer }, { assertSignInConfigured }, { createLogger }, { startRuntime }] = await Promise.all([
+    import('../http/server.js'),
+    import('../identity/identity.js'),
+    import('../log/logger.js'),
+    import('../runtime.js'),
+  ]);
   assertSignInConfigured(config);
   const logger = createLogger(config.logLevel);
   const runtime = await startRuntime(config, logger, { migrate: true, policy: { watch: true } });

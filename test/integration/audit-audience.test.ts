@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import YAML from 'yaml';
 import { acceptGuideline, call, person } from '../support/api.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
-import { runCli } from '../support/processes.js';
+import { runCliInProcess } from '../support/processes.js';
 
 interface Line {
   readonly position: number;
@@ -84,7 +84,7 @@ describe('audit export: the audience at the time of writing', function () {
     await t.stop();
 
     const zip = path.join(scratch, 'audit.zip');
-    const result = await runCli(['audit', 'export', '--as', 'dieter', '--out', zip], t.world.env);
+    const result = await runCliInProcess(['audit', 'export', '--as', 'dieter', '--out', zip], t.world.env);
     expect(result.code, result.stderr).to.equal(0);
     const dir = path.join(scratch, 'unpacked');
     execFileSync('unzip', ['-q', zip, '-d', dir]);
@@ -97,7 +97,7 @@ describe('audit export: the audience at the time of writing', function () {
         .map((l) => JSON.parse(l) as AudienceRecord)
         .map((a) => [a.id, a]),
     );
-    expect((await runCli(['audit', 'verify', zip], {})).code).to.equal(0);
+    expect((await runCliInProcess(['audit', 'verify', zip], {})).code).to.equal(0);
   });
 
   const readersOf = (line: Line | undefined) => {

@@ -12,7 +12,7 @@ import { sweepExports } from '../../src/audit/export-housekeeping.js';
 import { exportsDir } from '../../src/audit/export-jobs.js';
 import { acceptGuideline, call, person, type Person } from '../support/api.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
-import { runCli } from '../support/processes.js';
+import { runCliInProcess } from '../support/processes.js';
 
 interface Job {
   id: string;
@@ -119,7 +119,7 @@ describe('audit exports through the API', function () {
     expect(res.headers.get('content-disposition')).to.match(/^attachment; filename="?flurfunk-audit-[0-9a-f]{8}\.zip"?$/);
     const zip = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flurfunk-job-')), 'export.zip');
     fs.writeFileSync(zip, Buffer.from(await res.arrayBuffer()));
-    const verified = await runCli(['audit', 'verify', '--json', zip], {});
+    const verified = await runCliInProcess(['audit', 'verify', '--json', zip], {});
     expect(verified.code, verified.stderr).to.equal(0);
     expect((JSON.parse(verified.stdout) as { events: number }).events).to.equal(job.events).and.to.be.greaterThan(0);
 
@@ -144,7 +144,7 @@ describe('audit exports through the API', function () {
     expect(res.status).to.equal(200);
     const zip = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flurfunk-job-')), 'subject.zip');
     fs.writeFileSync(zip, Buffer.from(await res.arrayBuffer()));
-    const verified = await runCli(['audit', 'verify', zip], {});
+    const verified = await runCliInProcess(['audit', 'verify', zip], {});
     expect(verified.code, verified.stderr).to.equal(0);
     expect((await streamOf(job.id)).map(([type]) => type)).to.deep.equal(['AuditExportRequested', 'SubjectAccessExported', 'AuditExportDownloaded', 'AuditExportRemoved']);
     // Only those the policy lets answer such requests: an employee asking about themselves is refused.

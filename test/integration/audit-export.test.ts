@@ -12,7 +12,7 @@ import canonicalize from 'canonicalize';
 import { expect } from 'chai';
 import { acceptGuideline, call, person } from '../support/api.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
-import { runCli } from '../support/processes.js';
+import { runCli, runCliInProcess } from '../support/processes.js';
 
 /** Unpacks a ZIP with the system's unzip into a fresh folder. */
 function unpack(zip: string): string {
@@ -95,7 +95,7 @@ describe('signed audit export', function () {
       fs.writeFileSync(file, bytes);
       const changed = path.join(dir, '..', `${path.basename(dir)}.zip`);
       await pack(dir, changed);
-      const result = await runCli(['audit', 'verify', changed], {});
+      const result = await runCliInProcess(['audit', 'verify', changed], {});
       expect(result.code).to.equal(1);
       expect(result.stderr).to.include(name);
     });
@@ -110,7 +110,7 @@ describe('signed audit export', function () {
     fs.writeFileSync(file, lines.join('\n'));
     const changed = path.join(dir, '..', `${path.basename(dir)}.zip`);
     await pack(dir, changed);
-    const result = await runCli(['audit', 'verify', changed], {});
+    const result = await runCliInProcess(['audit', 'verify', changed], {});
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include(`position ${removed.position}`);
     expect(result.stderr).to.include('events.jsonl: its SHA-256 or size does not match manifest.json');
@@ -136,23 +136,23 @@ describe('signed audit export', function () {
 
   it('exports only what the filters name, and such a partial export still verifies', async function () {
     const partial = path.join(out, 'posts-only.zip');
-    const result = await runCli(['audit', 'export', '--as', 'dieter', '--out', partial, '--type', 'PostCreated', '--space', 'all-company'], t.world.env);
+    const result = await runCliInProcess(['audit', 'export', '--as', 'dieter', '--out', partial, '--type', 'PostCreated', '--space', 'all-company'], t.world.env);
     expect(result.code, result.stderr).to.equal(0);
     const dir = unpack(partial);
     const lines = fs.readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { spaceId?: string } });
     expect(lines.map((l) => [l.type, l.data.spaceId])).to.deep.equal([['PostCreated', 'all-company']]);
     expect((JSON.parse(fs.readFileSync(path.join(dir, 'chain.json'), 'utf8')) as { contiguous: boolean }).contiguous).to.equal(true);
-    expect((await runCli(['audit', 'verify', partial], {})).code).to.equal(0);
+    expect((await runCliInProcess(['audit', 'verify', partial], {})).code).to.equal(0);
     fs.rmSync(partial);
   });
 
   it('refuses someone the policy does not let export, and leaves no file', async function () {
     const denied = path.join(out, 'denied.zip');
-    const result = await runCli(['audit', 'export', '--as', 'ada', '--out', denied], t.world.env);
+    const result = await runCliInProcess(['audit', 'export', '--as', 'ada', '--out', denied], t.world.env);
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include('ada may not export the audit trail');
     expect(fs.existsSync(denied)).to.equal(false);
-    const usage = await runCli(['audit', 'export', '--as', 'dieter', '--out', denied, '--from', 'gestern'], t.world.env);
+    const usage = await runCliInProcess(['audit', 'export', '--as', 'dieter', '--out', denied, '--from', 'gestern'], t.world.env);
     expect(usage.code).to.equal(2);
     expect(usage.stderr).to.include('--from must be an ISO 8601 date');
   });

@@ -12,7 +12,7 @@ import type { ShredCandidate } from '../../src/retention/held.js';
 import { LegalHolds } from '../../src/retention/legal-holds.js';
 import { acceptGuideline, call, person, type Person } from '../support/api.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
-import { finished, runCli, startTs } from '../support/processes.js';
+import { finished, runCli, runCliInProcess, startTs } from '../support/processes.js';
 import { databaseKind } from '../support/world.js';
 
 interface Hold {
@@ -306,7 +306,10 @@ describe('flurfunk hold (CLI)', function () {
     await t.stop();
   });
 
+  // Place, list and lift each run once as a real process; the other cases run the same command
+  // line in this process (runCliInProcess), which saves a process start each.
   const hold = (args: string[]) => runCli(['hold', ...args], t.world.env);
+  const holdHere = (args: string[]) => runCliInProcess(['hold', ...args], t.world.env);
   const placeArgs = ['--reason', REASON, '--case', CASE];
 
   it('places, lists and lifts holds on a DPO’s authority, with clear exits', async function () {
@@ -325,10 +328,10 @@ describe('flurfunk hold (CLI)', function () {
     const lifted = await hold(['lift', id, '--as', 'dieter', '--reason', 'Verfahren abgeschlossen']);
     expect(lifted.code, lifted.stderr).to.equal(0);
     expect(lifted.stdout).to.equal(`lifted legal hold ${id}\n`);
-    const again = await hold(['lift', id, '--as', 'dieter', '--reason', 'Verfahren abgeschlossen']);
+    const again = await holdHere(['lift', id, '--as', 'dieter', '--reason', 'Verfahren abgeschlossen']);
     expect(again.code).to.equal(1);
     expect(again.stderr).to.match(/lifted already/);
-    const text = await hold(['list', '--as', 'dieter']);
+    const text = await holdHere(['list', '--as', 'dieter']);
     expect(text.stdout).to.match(new RegExp(`^${id}  lifted  people ada, zoe; spaces sales; from 2026-01-01T00:00:00.000Z; to 2026-03-31T23:59:59.999Z  \\(placed by dieter at .+, lifted by dieter at .+\\)\\n$`));
   });
 
@@ -347,7 +350,7 @@ describe('flurfunk hold (CLI)', function () {
       [['place', '--as', 'dieter', '--space', 'sales', '--reason', REASON], 2, /required option '--case <ref>' not specified/],
     ];
     for (const [args, code, message] of cases) {
-      const result = await hold(args);
+      const result = await holdHere(args);
       expect(result.code, args.join(' ')).to.equal(code);
       expect(result.stderr, args.join(' ')).to.match(message);
     }

@@ -1,5 +1,7 @@
-// `flurfunk policy check|test|explain|diff` as an admin runs them: real processes, exit codes,
-// and the exact lines printed. Fixtures are in test/fixtures/policies (see each README.md).
+// `flurfunk policy check|test|explain|diff` as an admin runs them: exit codes and the exact lines
+// printed. The first case of each sub-command runs a real process (runCli); the others run the
+// same command line in this process (runCliInProcess), which saves a process start each.
+// Fixtures are in test/fixtures/policies (see each README.md).
 import path from 'node:path';
 import { expect } from 'chai';
 import { buildPolicySet } from '../../src/policy/build-policy-set.js';
@@ -7,7 +9,7 @@ import type { PolicySet } from '../../src/policy/model.js';
 import { readPolicyFiles, readPolicyTestFiles } from '../../src/policy/policy-folder.js';
 import { parseTestFiles } from '../../src/policy/policy-tests.js';
 import { expectedDiffAToB } from '../fixtures/policies/diff-expected.js';
-import { projectRoot, runCli } from '../support/processes.js';
+import { projectRoot, runCli, runCliInProcess } from '../support/processes.js';
 
 const FIXTURES = 'test/fixtures/policies';
 
@@ -57,7 +59,7 @@ describe('flurfunk policy (command line)', function () {
     });
 
     it('refuses the broken set: exit 1 with every problem as file:line:column', async function () {
-      const result = await runCli(['policy', 'check', `${FIXTURES}/broken`], {});
+      const result = await runCliInProcess(['policy', 'check', `${FIXTURES}/broken`], {});
       expect(result.code).to.equal(1);
       expect(result.stdout).to.equal('');
       expect(result.stderr).to.equal(
@@ -83,7 +85,7 @@ describe('flurfunk policy (command line)', function () {
     });
 
     it('fails on the one failing case (folder from POLICY_DIR): exit 1, naming the case and its file:line', async function () {
-      const result = await runCli(['policy', 'test'], { POLICY_DIR: `${FIXTURES}/failing-test` });
+      const result = await runCliInProcess(['policy', 'test'], { POLICY_DIR: `${FIXTURES}/failing-test` });
       expect(result.code).to.equal(1);
       expect(result.stdout).to.equal(
         [
@@ -122,7 +124,7 @@ describe('flurfunk policy (command line)', function () {
       // A DN's own commas do not split it. Known gap, not asserted here: a plain group *before*
       // a DN in one value ("GG-Alle,CN=GG-Vertrieb,...") is not split from it either.
       const groups = ['--groups', 'CN=GG-Vertrieb,OU=Groups,DC=acme,DC=local,GG-Alle', '--groups', '/GG-Apollo'];
-      const result = await runCli(['policy', 'explain', '--sub', 'alice', ...groups, '--action', 'read', '--subject', apolloPost], {});
+      const result = await runCliInProcess(['policy', 'explain', '--sub', 'alice', ...groups, '--action', 'read', '--subject', apolloPost], {});
       expect(result.stderr).to.equal('');
       expect(result.stdout).to.equal(
         ['ALLOW read Post for alice (groups: GG-Alle, GG-Apollo, GG-Vertrieb; roles: employee)', '  decided by policies/spaces.yaml:18: space project-apollo: read list', ''].join('\n'),
@@ -131,7 +133,7 @@ describe('flurfunk policy (command line)', function () {
     });
 
     it('prints the decision as JSON with --json, for the allowed and the denied side', async function () {
-      const allowed = await runCli(['policy', 'explain', '--sub', 'alice', '--groups', 'GG-Apollo', '--action', 'read', '--subject', apolloPost, '--json'], {});
+      const allowed = await runCliInProcess(['policy', 'explain', '--sub', 'alice', '--groups', 'GG-Apollo', '--action', 'read', '--subject', apolloPost, '--json'], {});
       expect(allowed.code).to.equal(0);
       expect(JSON.parse(allowed.stdout)).to.deep.equal({
         version: versionOf('policies'),
@@ -142,7 +144,7 @@ describe('flurfunk policy (command line)', function () {
         allowed: true,
         rule: { at: { file: 'policies/spaces.yaml', line: 18, column: 11 }, summary: 'space project-apollo: read list' },
       });
-      const denied = await runCli(['policy', 'explain', ...bobFromSales, '--action', 'read', '--subject', apolloPost, '--json'], {});
+      const denied = await runCliInProcess(['policy', 'explain', ...bobFromSales, '--action', 'read', '--subject', apolloPost, '--json'], {});
       expect(denied.code).to.equal(0);
       const decision = JSON.parse(denied.stdout) as { allowed: boolean; rule: { at?: unknown; summary: string }; reason: string };
       expect(decision.allowed).to.equal(false);
@@ -158,7 +160,7 @@ describe('flurfunk policy (command line)', function () {
     ];
     for (const [label, args, message] of usageErrors) {
       it(`exits 2 for ${label}`, async function () {
-        const result = await runCli(['policy', 'explain', '--sub', 'bob', ...args], {});
+        const result = await runCliInProcess(['policy', 'explain', '--sub', 'bob', ...args], {});
         expect(result.code).to.equal(2);
         expect(result.stdout).to.equal('');
         expect(result.stderr).to.equal(message);
@@ -175,7 +177,7 @@ describe('flurfunk policy (command line)', function () {
     });
 
     it('says "no differences" for the same folder twice: exit 0', async function () {
-      const result = await runCli(['policy', 'diff', `${FIXTURES}/diff-a`, `${FIXTURES}/diff-a`], {});
+      const result = await runCliInProcess(['policy', 'diff', `${FIXTURES}/diff-a`, `${FIXTURES}/diff-a`], {});
       const v = versionOf(`${FIXTURES}/diff-a`).slice(0, 12);
       expect(result.stdout).to.equal(`policy ${v} → ${v}: 0 gained, 0 lost\nno differences in access, limits, retention or guideline\n`);
       expect(result.code).to.equal(0);

@@ -15,7 +15,7 @@ import type { RecordedEvent } from '../../src/events/types.js';
 import { projections } from '../../src/read-models.js';
 import { acceptGuideline, call as apiCall, person, type Answer, type Person } from '../support/api.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
-import { runCli } from '../support/processes.js';
+import { runCliInProcess } from '../support/processes.js';
 
 interface Notice {
   id: string;
@@ -268,7 +268,7 @@ describe('privileged reads', function () {
     stopped = true;
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flurfunk-privileged-export-'));
     const zip = path.join(out, 'audit.zip');
-    const result = await runCli(['audit', 'export', '--as', 'dieter', '--out', zip, '--type', 'PrivilegedContentRead,PostCreated'], t.world.env);
+    const result = await runCliInProcess(['audit', 'export', '--as', 'dieter', '--out', zip, '--type', 'PrivilegedContentRead,PostCreated'], t.world.env);
     expect(result.code, result.stderr).to.equal(0);
     execFileSync('unzip', ['-q', zip, '-d', out]);
     const lines = fs.readFileSync(path.join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; contentState: string; content: unknown; data: { spaceId?: string } });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { acceptGuideline, call, person, upload } from '../support/api.js';
 import { startFlurfunk, type TestServer } from '../support/flurfunk-server.js';
-import { runCli } from '../support/processes.js';
+import { runCli, runCliInProcess } from '../support/processes.js';
 
 interface Line {
   readonly position: number;
@@ -91,7 +91,7 @@ describe('subject-access export (GDPR Art. 15)', function () {
 
   it('is accepted by openssl cms -verify and by flurfunk audit verify', async function () {
     execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', path.join(dir, 'manifest.json.p7s'), '-content', path.join(dir, 'manifest.json'), '-noverify', '-out', '/dev/null'], { stdio: 'pipe' });
-    const result = await runCli(['audit', 'verify', zip], {});
+    const result = await runCliInProcess(['audit', 'verify', zip], {});
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.include(`${lines.length} events`);
   });
@@ -168,19 +168,18 @@ describe('subject-access export (GDPR Art. 15)', function () {
   });
 
   it('refuses someone the policy does not let answer, an unknown person and a bad --out, leaving no file', async function () {
-    this.timeout(180_000); // five CLI processes
     const denied = path.join(out, 'denied.zip');
-    const employee = await runCli(['audit', 'subject-access', '--as', 'bernd', '--person', 'ada', '--out', denied], t.world.env);
+    const employee = await runCliInProcess(['audit', 'subject-access', '--as', 'bernd', '--person', 'ada', '--out', denied], t.world.env);
     expect(employee.code).to.equal(1);
     expect(employee.stderr).to.include('bernd may not answer subject-access requests');
-    const self = await runCli(['audit', 'subject-access', '--as', 'ada', '--person', 'ada', '--out', denied], t.world.env);
+    const self = await runCliInProcess(['audit', 'subject-access', '--as', 'ada', '--person', 'ada', '--out', denied], t.world.env);
     expect(self.code, 'not even about oneself: the request goes through a DPO').to.equal(1);
-    const unknown = await runCli(['audit', 'subject-access', '--as', 'dieter', '--person', 'zoe', '--out', denied], t.world.env);
+    const unknown = await runCliInProcess(['audit', 'subject-access', '--as', 'dieter', '--person', 'zoe', '--out', denied], t.world.env);
     expect(unknown.code).to.equal(2);
     expect(unknown.stderr).to.include('--person zoe: no person known to Flurfunk with id "zoe"');
-    const notZip = await runCli(['audit', 'subject-access', '--as', 'dieter', '--person', 'ada', '--out', path.join(out, 'ada.txt')], t.world.env);
+    const notZip = await runCliInProcess(['audit', 'subject-access', '--as', 'dieter', '--person', 'ada', '--out', path.join(out, 'ada.txt')], t.world.env);
     expect([notZip.code, notZip.stderr]).to.deep.equal([2, 'flurfunk: --out must name a .zip file\n']);
-    const noFolder = await runCli(['audit', 'subject-access', '--as', 'dieter', '--person', 'ada', '--out', path.join(out, 'missing', 'ada.zip')], t.world.env);
+    const noFolder = await runCliInProcess(['audit', 'subject-access', '--as', 'dieter', '--person', 'ada', '--out', path.join(out, 'missing', 'ada.zip')], t.world.env);
     expect(noFolder.code).to.equal(2);
     expect(noFolder.stderr).to.include('does not exist');
     expect(fs.readdirSync(out)).to.deep.equal(['ada.zip']);

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { verifyChain } from '../../src/events/verify-chain.js';
-import { runCli } from '../support/processes.js';
+import { runCli, runCliInProcess } from '../support/processes.js';
 import { createWorld, type World } from '../support/world.js';
 
 async function behindTheTriggers(knex: Knex, table: string, sql: string, bindings: readonly (string | number)[] = []): Promise<void> {
@@ -18,7 +18,9 @@ describe('events verify (tamper detection)', function () {
   let world: World;
 
   // 120 events over a few streams, with checkpoints every 25; the runtime is stopped before
-  // each check because the embedded database admits one process at a time.
+  // each check because the embedded database admits one process at a time. The first two
+  // checks run `flurfunk events verify` as a process; the others run the same command line in
+  // this process (runCliInProcess).
   beforeEach(async function () {
     world = await createWorld({ FLURFUNK_CHECKPOINT_EVERY: '25' });
     const { store } = await world.start({ eventCatalogue: 'off' });
@@ -60,14 +62,14 @@ describe('events verify (tamper detection)', function () {
       const forged = { ...fromRow(row), data: { i: 999 } };
       await behindTheTriggers(knex, 'events', 'UPDATE events SET data = ?::jsonb, hash = ? WHERE position = 42', [JSON.stringify(forged.data), eventHash(forged)]);
     });
-    const result = await runCli(['events', 'verify'], world.env);
+    const result = await runCliInProcess(['events', 'verify'], world.env);
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include('chain broken at position 43: its prev_hash does not match the hash of position 42');
   });
 
   it('names the position of an event deleted from the middle', async function () {
     await tamper((knex) => behindTheTriggers(knex, 'events', 'DELETE FROM events WHERE position = 57'));
-    const result = await runCli(['events', 'verify'], world.env);
+    const result = await runCliInProcess(['events', 'verify'], world.env);
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include('chain broken at position 57: event missing (the next stored event is at position 58)');
   });
@@ -83,7 +85,7 @@ describe('events verify (tamper detection)', function () {
 
   it('notices events cut from the end, through the signed checkpoints', async function () {
     await tamper((knex) => behindTheTriggers(knex, 'events', 'DELETE FROM events WHERE position > 100'));
-    const result = await runCli(['events', 'verify'], world.env);
+    const result = await runCliInProcess(['events', 'verify'], world.env);
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include('chain broken at position 101: event missing: the chain ends at position 100, but a signed checkpoint covers position 120');
   });
@@ -92,7 +94,7 @@ describe('events verify (tamper detection)', function () {
     await tamper((knex) =>
       behindTheTriggers(knex, 'checkpoints', `UPDATE checkpoints SET signature = (SELECT signature FROM checkpoints WHERE position = 25) WHERE position = 50`),
     );
-    const result = await runCli(['events', 'verify'], world.env);
+    const result = await runCliInProcess(['events', 'verify'], world.env);
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include('checkpoint problem: database checkpoint #2 (position 50): signature does not verify');
   });
@@ -124,7 +126,7 @@ describe('events verify (tamper detection)', function () {
         await trx.raw('ALTER TABLE events ENABLE TRIGGER USER');
       });
     });
-    const result = await runCli(['events', 'verify'], world.env);
+    const result = await runCliInProcess(['events', 'verify'], world.env);
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include('chain broken at position 50: its hash differs from a signed checkpoint');
   });

@@ -56,6 +56,10 @@ function buildTemplate(): Promise<void> {
       const db = await openDatabase({ databaseUrl: undefined, dataDir: templateDir });
       await migrateToLatest(db.knex);
       await db.close();
+      // PGlite clears its shared buffers in WebAssembly at every open: with the 128 MB initdb
+      // chooses, an open costs about a second more. Test worlds hold little data, so 16 MB is
+      // plenty; every world and every CLI process started on one opens with it.
+      fs.appendFileSync(path.join(templateDir, 'pgdata', 'postgresql.conf'), '\n# test worlds (test/support/world.ts)\nshared_buffers = 16MB\n');
     }
   })();
   return templateReady;
