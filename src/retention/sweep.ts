@@ -231,25 +231,17 @@ export async function sweep(parts: SweepParts, options: SweepOptions): Promise<S
     const started = await parts.store.append(stream, [{ type: 'RetentionRunStarted', data: { runId, trigger: options.trigger, asOf: options.now.toISOString() } }], { ...context, expectedVersion: 0 });
     parts.logger.info({ runId, trigger: options.trigger }, 'retention run started');
     try {
-      // The projector carries out a batch's receipts while the next batch is planned, checked
-      // and appended; the sweep waits for it once that next batch is appended, so at most two
-      // batches await their projection (a receipt is the commit point either way).
-      let carryingOut: Promise<void> = Promise.resolve();
       for await (const page of expiredStreams(parts.db.knex, rules, options.now, pageSize)) {
-        let shredded: Shredded = { streams: new Set(), last: 0 };
+        let shredded = new Set<string>();
         const held = await parts.holds.unlessHeldEach(page, async (unheld) => void (shredded = await shredBatch(parts, options, runId, unheld as Candidate[], tally)));
         for (const c of page) {
           const heldBy = held.get(c.streamId);
-          if (heldBy || shredded.streams.has(c.streamId)) {
+          if (heldBy || shredded.has(c.streamId)) {
             tally.expiredOne(c, heldBy);
             tally.item(c, heldBy);
           }
         }
-        await carryingOut;
-        carryingOut = carriedOut(parts, runId, shredded);
-        carryingOut.catch(() => undefined); // awaited above or below; not an unhandled rejection meanwhile
       }
-      await carryingOut;
       await vacuum(parts);
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
@@ -276,14 +268,8 @@ interface Fresh {
   shredded: boolean;
 }
 
-/** The streams a batch shredded, and the position of its last receipt (0: none). */
-interface Shredded {
-  readonly streams: ReadonlySet<string>;
-  readonly last: number;
-}
-
-/** Shreds one batch of unheld candidates: receipts at the versions read now. Returns the streams shredded; carriedOut waits for their projection. */
-async function shredBatch(parts: SweepParts, options: SweepOptions, runId: string, batch: readonly Candidate[], tally: Tally): Promise<Shredded> {
+/** Shreds one batch of unheld candidates: receipts at the versions read now, then their projection. Returns the streams shredded. */
+async function shredBatch(parts: SweepParts, options: SweepOptions, runId: string, batch: readonly Candidate[], tally: Tally): Promise<Set<string>> {
   const knex = parts.db.knex;
   const shredded = new Set<string>();
   const ids = batch.map((c) => c.streamId);
@@ -329,14 +315,10 @@ async function shredBatch(parts: SweepParts, options: SweepOptions, runId: strin
   const outcomes = await Promise.allSettled(appends);
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed) throw failed.reason;
-  return { streams: shredded, last };
-}
-
-/** Resolves once the projector has carried out a batch's receipts (keys and rows gone). */
-async function carriedOut(parts: SweepParts, runId: string, batch: Shredded): Promise<void> {
-  if (batch.last > 0) await parts.waitFor(batch.last);
-  parts.store.forgetKeys(batch.streams);
-  parts.logger.debug({ runId, shredded: batch.streams.size }, 'retention batch done');
+  if (last > 0) await parts.waitFor(last);
+  parts.store.forgetKeys(shredded);
+  parts.logger.debug({ runId, shredded: shredded.size }, 'retention batch done');
+  return shredded;
 }
 
 /** Runs that started and never ended lost their process (we hold the run lock): recorded as failed before a new one starts. */
