@@ -223,18 +223,25 @@ async function writePosts(knex: Knex, config: Config, count: number, policyVersi
 }
 
 /** The rows flurfunk_append() inserts (first migration), without its head and version checks: these streams are new and the chain is ours alone. */
-const INSERT_EVENTS = `
+export const INSERT_EVENTS = `
   INSERT INTO events (position, id, stream_id, stream_version, type, occurred_at, actor, data, payload, policy_version, correlation_id, prev_hash, hash)
   SELECT r.position, r.id, r.stream_id, r.stream_version, r.type, r.occurred_at, r.actor, r.data,
          decode(r.payload, 'base64'), r.policy_version, r.correlation_id, r.prev_hash, r.hash
     FROM json_to_recordset(?::json) AS r(position bigint, id uuid, stream_id text, stream_version integer, type text,
          occurred_at timestamptz, actor text, data jsonb, payload text, policy_version text, correlation_id text, prev_hash text, hash text)`;
 
-const INSERT_POSTS = `
+export const INSERT_POSTS = `
   INSERT INTO posts (id, position, space_id, classification, author_id, mentions, topics, text, html, created_at)
   SELECT id, position, space_id, classification, author_id, mentions, topics, text, html, created_at
     FROM json_to_recordset(?::json) AS r(id uuid, position bigint, space_id text, classification text, author_id text,
          mentions text[], topics text[], text text, html text, created_at timestamptz)`;
+
+/**
+ * Indexes kept during a bulk load: the partial index of retention receipts, which no seeded row
+ * enters, serves the check that every new data key makes (no key for a shredded stream,
+ * DataKeys.forWriting); without it that check scans the whole events table once per batch.
+ */
+const KEPT_INDEXES = ['events_receipts'];
 
 /**
  * Runs a bulk load without the tables' secondary indexes and unique constraints, then builds
@@ -242,7 +249,7 @@ const INSERT_POSTS = `
  * shows exactly the definitions it showed before. The primary keys stay for stream_keys,
  * whose inserts rely on ON CONFLICT.
  */
-async function withIndexesRebuilt<T>(knex: Knex, tables: readonly string[], say: (line: string) => void, load: () => Promise<T>): Promise<{ head: T; indexSeconds: number }> {
+export async function withIndexesRebuilt<T>(knex: Knex, tables: readonly string[], say: (line: string) => void, load: () => Promise<T>, keep: readonly string[] = KEPT_INDEXES): Promise<{ head: T; indexSeconds: number }> {
   const definitions = async () => {
     const constraints = (await knex.raw<{ rows: { table: string; name: string; def: string }[] }>(
       `SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
@@ -258,23 +265,24 @@ async function withIndexesRebuilt<T>(knex: Knex, tables: readonly string[], say:
   const before = await definitions();
   const owned = new Set(before.constraints.map((c) => c.name));
   for (const c of before.constraints) await knex.raw(`ALTER TABLE ${c.table} DROP CONSTRAINT ${c.name}`);
-  for (const i of before.indexes) if (!owned.has(i.name)) await knex.raw(`DROP INDEX ${i.name}`);
+  const dropped = before.indexes.filter((i) => !owned.has(i.name) && !keep.includes(i.name));
+  for (const i of dropped) await knex.raw(`DROP INDEX ${i.name}`);
   const head = await load();
   const started = performance.now();
   await knex.transaction(async (trx) => {
     await trx.raw(`SET LOCAL maintenance_work_mem = '1GB'`);
     for (const c of before.constraints) await trx.raw(`ALTER TABLE ${c.table} ADD CONSTRAINT ${c.name} ${c.def}`);
-    for (const i of before.indexes) if (!owned.has(i.name)) await trx.raw(i.def);
+    for (const i of dropped) await trx.raw(i.def);
   });
   const after = await definitions();
   if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error(`the rebuilt indexes differ from the migrations': ${JSON.stringify({ before, after })}`);
   const indexSeconds = seconds(started);
-  say(`  ${before.constraints.length} constraints and ${before.indexes.length - before.constraints.length} indexes of ${tables.join(', ')} rebuilt in ${indexSeconds} s`);
+  say(`  ${before.constraints.length} constraints and ${dropped.length} indexes of ${tables.join(', ')} rebuilt in ${indexSeconds} s`);
   return { head, indexSeconds };
 }
 
 
-async function chainHead(knex: Knex): Promise<ChainHead> {
+export async function chainHead(knex: Knex): Promise<ChainHead> {
   const row = await knex<{ position: string; hash: string }>('events').orderBy('position', 'desc').first('position', 'hash');
   if (!row) throw new Error('the seeded people should have written events');
   return { position: Number(row.position), hash: row.hash };
