@@ -24,3 +24,8 @@ export async function rawRows<T>(db: Knex | Knex.Transaction, sql: string, bindi
   const result = await db.raw<{ rows: T[] }>(sql, bindings);
   return result.rows;
 }
+
+/** A text[] column's value: an array from either driver, or its literal form ({a,"b c"}) where a driver leaves it as text. */
+export function toTextArray(value: string[] | string): string[] {
+  return Array.isArray(value) ? value : value.replace(/^\{|\}$/g, '').split(',').filter(Boolean).map((s) => s.replace(/^"|"$/g, ''));
+}

@@ -23,8 +23,11 @@ function selfSignedCertificate(privateKeyPem: string): string {
   const privateKey = forge.pki.privateKeyFromPem(privateKeyPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.rsa.setPublicKey(privateKey.n, privateKey.e);
-  // Positive serial: a leading 0 nibble keeps the DER integer unsigned.
-  cert.serialNumber = `0${crypto.randomBytes(15).toString('hex')}`;
+  // A positive serial in minimal DER: the first byte 01–7f (a leading 00 byte is "illegal
+  // padding" to OpenSSL, which once in 256 starts refused the certificate).
+  const serial = crypto.randomBytes(16);
+  serial[0] = (serial[0]! % 0x7f) + 1;
+  cert.serialNumber = serial.toString('hex');
   const now = new Date();
   cert.validity.notBefore = new Date(now.getTime() - 60_000);
   cert.validity.notAfter = new Date(now.getTime());

@@ -14,7 +14,7 @@
 // rows); a signed, verifiable copy is an audit export of that stream.
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { rawRows, toBuffer } from '../db/values.js';
+import { rawRows, toBuffer, toTextArray } from '../db/values.js';
 import { NotFoundError } from '../errors.js';
 import { keyFingerprint } from '../keys/data-keys.js';
 import { asSubject } from '../policy/compile.js';
@@ -64,7 +64,6 @@ interface StreamFacts {
   last_at: Date | string;
 }
 
-const textArray = (v: string[] | string): string[] => (Array.isArray(v) ? v : v.replace(/^\{|\}$/g, '').split(',').filter(Boolean).map((s) => s.replace(/^"|"$/g, '')));
 
 /** What of the person's is in the streams that go (counted from the read models, before they change). */
 async function counts(knex: Knex, personId: string, streams: readonly string[]): Promise<ErasureCounts> {
@@ -110,7 +109,7 @@ export async function erasePerson(deps: RetentionDeps, caller: Caller, personId:
   // Everyone whose content or conversation a stream is: a hold on any of them keeps this person's part too.
   const candidates: ShredCandidate[] = streamIds.map((streamId) => {
     const f = facts.get(streamId);
-    if (f) return { streamId, spaceId: f.space_id ?? undefined, people: [...new Set([personId, ...textArray(f.people)])], from: new Date(f.first_at), to: new Date(f.last_at) };
+    if (f) return { streamId, spaceId: f.space_id ?? undefined, people: [...new Set([personId, ...toTextArray(f.people)])], from: new Date(f.first_at), to: new Date(f.last_at) };
     return { streamId, spaceId: undefined, people: [personId], from: new Date(person.first_seen_at), to: new Date(person.last_sign_in_at) };
   });
 

@@ -12,7 +12,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Database } from '../db/database.js';
-import { rawRows, toBuffer } from '../db/values.js';
+import { rawRows, toBuffer, toTextArray } from '../db/values.js';
 import { WrongExpectedVersionError } from '../errors.js';
 import type { EventStore } from '../events/event-store.js';
 import type { Logger } from '../log/logger.js';
@@ -123,7 +123,6 @@ function ruleOfGroup(rules: readonly RetentionRule[], g: Group): RetentionRule |
   }
 }
 
-const textArray = (v: string[] | string): string[] => (Array.isArray(v) ? v : v.replace(/^\{|\}$/g, '').split(',').filter(Boolean).map((s) => s.replace(/^"|"$/g, '')));
 
 /** Expired streams in a fixed order (group, then last content, then id), a page at a time. */
 async function* expiredStreams(knex: Knex, rules: readonly RetentionRule[], now: Date, pageSize: number): AsyncGenerator<Candidate[]> {
@@ -150,7 +149,7 @@ async function* expiredStreams(knex: Knex, rules: readonly RetentionRule[], now:
       yield rows.map((r) => ({
         streamId: r.stream_id,
         spaceId: group.space_id ?? undefined,
-        people: textArray(r.people),
+        people: toTextArray(r.people),
         from: new Date(r.first_at),
         to: new Date(r.last_at),
         rule,
@@ -274,18 +273,20 @@ async function shredBatch(parts: SweepParts, options: SweepOptions, runId: strin
   const knex = parts.db.knex;
   const shredded = new Set<string>();
   const ids = batch.map((c) => c.streamId);
-  // From the events, not the read model: a comment committed a moment ago counts.
-  const fresh = new Map(
-    (
-      await rawRows<Fresh>(
-        knex,
-        `SELECT stream_id, max(stream_version) AS version, max(occurred_at) FILTER (WHERE payload IS NOT NULL) AS last_content, bool_or(type = 'ContentShredded') AS shredded
-           FROM events WHERE stream_id = ANY(?::text[]) GROUP BY stream_id`,
-        [ids],
-      )
-    ).map((r) => [r.stream_id, r]),
-  );
-  const keys = await knex<{ stream_id: string; owner: string; wrapped_key: unknown }>('stream_keys').whereIn('stream_id', ids).orderBy(['stream_id', 'owner']).select('stream_id', 'owner', 'wrapped_key');
+  // From the events, not the read model: a comment committed a moment ago counts. Both reads at
+  // once (on PostgreSQL two connections; PGlite queues them).
+  const [freshRows, keys] = await Promise.all([
+    rawRows<Fresh>(
+      knex,
+      `SELECT stream_id, max(stream_version) AS version, max(occurred_at) FILTER (WHERE payload IS NOT NULL) AS last_content, bool_or(type = 'ContentShredded') AS shredded
+         FROM events WHERE stream_id = ANY(?::text[]) GROUP BY stream_id`,
+      [ids],
+    ),
+    knex<{ stream_id: string; owner: string; wrapped_key: unknown }>('stream_keys').whereIn('stream_id', ids).orderBy(['stream_id', 'owner']).select('stream_id', 'owner', 'wrapped_key'),
+  ]);
+  const fresh = new Map(freshRows.map((r) => [r.stream_id, r]));
+  const keysOf = new Map<string, { owner: string; fingerprint: string }[]>();
+  for (const k of keys) keysOf.set(k.stream_id, [...(keysOf.get(k.stream_id) ?? []), { owner: k.owner, fingerprint: keyFingerprint(toBuffer(k.wrapped_key)) }]);
   const appends: Promise<unknown>[] = [];
   let last = 0;
   for (const c of batch) {
@@ -296,7 +297,7 @@ async function shredBatch(parts: SweepParts, options: SweepOptions, runId: strin
       continue;
     }
     const { kind, id } = streamParts(c.streamId);
-    const streamKeys = keys.filter((k) => k.stream_id === c.streamId).map((k) => ({ owner: k.owner, fingerprint: keyFingerprint(toBuffer(k.wrapped_key)) }));
+    const streamKeys = keysOf.get(c.streamId) ?? [];
     const data = { [ID_FIELD[kind]!]: id, runId, rule: describeRule(c.rule), lastContentAt: c.to.toISOString(), keys: streamKeys };
     appends.push(
       parts.store.append(c.streamId, [{ type: 'ContentShredded', data }], { expectedVersion: Number(f.version), actor: options.actor, policyVersion: options.policy.version }).then(

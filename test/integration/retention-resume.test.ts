@@ -72,10 +72,15 @@ describe('retention interrupted by SIGKILL', function () {
     expect(report.shredded, 'the second run counts only its own').to.equal(POSTS - byFirst);
     expect(report.expired).to.equal(POSTS - byFirst);
 
-    const runs = await rawRows<{ type: string; data: { error?: string } | string }>(knex, `SELECT type, data FROM events WHERE type LIKE 'RetentionRun%' ORDER BY position`);
-    expect(runs.map((r) => r.type)).to.deep.equal(['RetentionRunStarted', 'RetentionRunFailed', 'RetentionRunStarted', 'RetentionRunCompleted']);
-    const failed = runs[1]!.data;
-    expect((typeof failed === 'string' ? (JSON.parse(failed) as { error: string }) : failed).error).to.match(/^interrupted/);
+    const runs = (await rawRows<{ type: string; data: { runId: string; error?: string } | string }>(knex, `SELECT type, data FROM events WHERE type LIKE 'RetentionRun%' ORDER BY position`)).map((r) => ({
+      type: r.type,
+      ...(typeof r.data === 'string' ? (JSON.parse(r.data) as { runId: string; error?: string }) : r.data),
+    }));
+    // The second run starts, finds the first one never ended, records it as interrupted, and completes.
+    expect(runs.map((r) => r.type)).to.deep.equal(['RetentionRunStarted', 'RetentionRunStarted', 'RetentionRunFailed', 'RetentionRunCompleted']);
+    expect(runs[2]!.runId).to.equal(runs[0]!.runId);
+    expect(runs[2]!.error).to.match(/^interrupted/);
+    expect(runs[3]!.runId).to.equal(report.runId);
     expect(await knex('posts').whereIn('id', posts)).to.have.length(0);
     expect(await knex('stream_keys').whereIn('stream_id', posts.map((id) => `post:${id}`))).to.have.length(0);
   });
