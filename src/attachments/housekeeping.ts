@@ -7,6 +7,7 @@ import type { EventStore } from '../events/event-store.js';
 import { rawRows } from '../db/values.js';
 import type { Logger } from '../log/logger.js';
 import { attachmentStream } from './upload.js';
+import { runPeriodically } from '../periodic.js';
 
 export const ORPHAN_AFTER_MS = 3_600_000;
 export const UNATTACHED_KEEP_MS = 24 * 3_600_000;
@@ -45,20 +46,15 @@ export async function sweepAttachments(knex: Knex, store: EventStore, now: Date)
 
 /** Sweeps now and every ten minutes; returns the function that stops it (after a sweep in progress). */
 export function startAttachmentHousekeeping(knex: Knex, store: EventStore, clock: () => Date, logger: Logger): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  const run = () => {
-    running ??= sweepAttachments(knex, store, clock())
-      .then((result) => {
+  return runPeriodically(
+    {
+      name: 'attachment housekeeping',
+      everyMs: EVERY_MS,
+      async run() {
+        const result = await sweepAttachments(knex, store, clock());
         if (result.orphanChunks > 0 || result.discarded > 0) logger.info(result, 'attachment housekeeping');
-      })
-      .catch((err: unknown) => logger.error({ err }, 'attachment housekeeping failed; it runs again in ten minutes'))
-      .finally(() => (running = undefined));
-  };
-  const timer = setInterval(run, EVERY_MS);
-  timer.unref();
-  run();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+      },
+    },
+    logger,
+  );
 }

@@ -10,6 +10,7 @@ import { WrongExpectedVersionError } from '../errors.js';
 import type { EventStore } from '../events/event-store.js';
 import type { Logger } from '../log/logger.js';
 import { exportStream, INTERRUPTED_AFTER_MS, removeExport, streamState } from './export-jobs.js';
+import { runPeriodically } from '../periodic.js';
 
 const EVERY_MS = 5 * 60_000;
 const ACTOR = 'system:housekeeping';
@@ -53,20 +54,15 @@ export async function sweepExports(knex: Knex, store: EventStore, dir: string, n
 
 /** Sweeps now and every five minutes; returns the function that stops it (after a sweep in progress). */
 export function startExportHousekeeping(knex: Knex, store: EventStore, dir: string, clock: () => Date, logger: Logger): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  const run = () => {
-    running ??= sweepExports(knex, store, dir, clock())
-      .then((result) => {
+  return runPeriodically(
+    {
+      name: 'audit export housekeeping',
+      everyMs: EVERY_MS,
+      async run() {
+        const result = await sweepExports(knex, store, dir, clock());
         if (result.expired + result.interrupted + result.strayFiles > 0) logger.info(result, 'audit export housekeeping');
-      })
-      .catch((err: unknown) => logger.error({ err }, 'audit export housekeeping failed; it runs again in five minutes'))
-      .finally(() => (running = undefined));
-  };
-  const timer = setInterval(run, EVERY_MS);
-  timer.unref();
-  run();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+      },
+    },
+    logger,
+  );
 }

@@ -13,6 +13,7 @@ import { isUuid } from '../posts/record.js';
 import type { Holds } from './held.js';
 import { RETENTION_ACTOR, sweep, type SweepReport } from './sweep.js';
 import { rawRows } from '../db/values.js';
+import { runPeriodically } from '../periodic.js';
 
 export interface RetentionDeps {
   readonly db: Database;
@@ -130,27 +131,13 @@ export async function listReceipts(deps: RetentionDeps, caller: Caller, query: {
  * progress).
  */
 export function startRetentionSchedule(deps: RetentionDeps, intervalSeconds: number): () => Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const next = (ms: number) => {
-    if (stopped) return;
-    timer = setTimeout(tick, ms);
-    timer.unref();
-  };
-  const tick = () => {
-    running = runRetention(deps, undefined, { dryRun: false, trigger: 'schedule' })
-      .then(() => next(intervalSeconds * 1000))
-      .catch((err: unknown) => {
-        deps.logger.error({ err }, 'scheduled retention run failed; retrying in a minute');
-        next(Math.min(60_000, intervalSeconds * 1000));
-      })
-      .finally(() => (running = undefined));
-  };
-  next(0);
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
+  return runPeriodically(
+    {
+      name: 'scheduled retention run',
+      everyMs: intervalSeconds * 1000,
+      retryMs: Math.min(60_000, intervalSeconds * 1000),
+      run: async () => void (await runRetention(deps, undefined, { dryRun: false, trigger: 'schedule' })),
+    },
+    deps.logger,
+  );
 }
