@@ -58,6 +58,24 @@ describe('legal holds', function () {
     return answer.body;
   };
   const candidate = (over: Partial<ShredCandidate> = {}): ShredCandidate => ({ streamId: `post:${crypto.randomUUID()}`, spaceId: 'sales', people: ['bernd'], from: day('2026-02-01'), to: day('2026-02-10'), ...over });
+  /**
+   * A sweep of `target` held open between its check and the end of its shred: `inShred` settles
+   * once it checked (and found no hold), `release` lets the shred end, `holdsWhenShredEnded`
+   * counts the hold events the shred saw as it ended.
+   */
+  const sweepHeldOpen = (holds: LegalHolds, target: ShredCandidate) => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inShred = new Promise<void>((r) => (entered = r));
+    const state = { holdsWhenShredEnded: -1 };
+    const sweep = holds.unlessHeld(target, async () => {
+      entered();
+      await gate;
+      state.holdsWhenShredEnded = (await holdEvents()).length;
+    });
+    return { sweep, inShred, release, state };
+  };
 
   before(async function () {
     this.timeout(60_000);
@@ -161,16 +179,7 @@ describe('legal holds', function () {
     const barrier = holdBarrier(t.world.runtime.db);
     const target = candidate({ people: ['ada'], spaceId: 'project-apollo' });
     const before = (await holdEvents()).length;
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let entered!: () => void;
-    const inShred = new Promise<void>((r) => (entered = r));
-    let holdsWhenShredEnded = -1;
-    const sweep = holds.unlessHeld(target, async () => {
-      entered();
-      await gate;
-      holdsWhenShredEnded = (await holdEvents()).length;
-    });
+    const { sweep, inShred, release, state } = sweepHeldOpen(holds, target);
     await inShred; // the sweep has checked: no hold covers the target
     let placedAnswer: Hold | undefined;
     const placing = place({ people: ['ada'], spaces: ['project-apollo'] }).then((h) => (placedAnswer = h));
@@ -183,7 +192,7 @@ describe('legal holds', function () {
     release();
     expect(await sweep).to.equal(undefined); // shredded
     const hold = await placing;
-    expect(holdsWhenShredEnded).to.equal(before); // the shred finished before the hold existed
+    expect(state.holdsWhenShredEnded).to.equal(before); // the shred finished before the hold existed
     expect((await holdEvents()).length).to.equal(before + 1);
     expect(await holds.unlessHeld(target, () => Promise.reject(new Error('must not shred held content')))).to.deep.equal([{ holdId: hold.id }]);
     await lift(hold.id);
@@ -226,16 +235,7 @@ describe('legal holds', function () {
       const holds = new LegalHolds(t.world.runtime.db);
       const target = candidate({ people: ['bernd'], spaceId: 'sales' });
       const before = (await holdEvents()).length;
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      let entered!: () => void;
-      const inShred = new Promise<void>((r) => (entered = r));
-      let holdsWhenShredEnded = -1;
-      const sweep = holds.unlessHeld(target, async () => {
-        entered();
-        await gate;
-        holdsWhenShredEnded = (await holdEvents()).length;
-      });
+      const { sweep, inShred, release, state } = sweepHeldOpen(holds, target);
       await inShred;
       const cli = startTs('src/cli/main.ts', ['hold', 'place', '--as', 'dieter', '--person', 'bernd', '--space', 'sales', '--reason', REASON, '--case', CASE], t.world.env);
       const done = finished(cli);
@@ -253,7 +253,7 @@ describe('legal holds', function () {
       const result = await done;
       expect(result.code, result.stderr).to.equal(0);
       expect(result.stdout).to.match(/^placed legal hold [0-9a-f-]{36}: /);
-      expect(holdsWhenShredEnded).to.equal(before);
+      expect(state.holdsWhenShredEnded).to.equal(before);
       const events = await holdEvents();
       expect(events.length).to.equal(before + 1);
       const holdId = events.at(-1)!.data.holdId as string;
