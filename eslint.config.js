@@ -1,4 +1,5 @@
-// Lint configuration: typescript-eslint's recommended type-aware rules over src, migrations, test and bench.
+// Lint configuration: typescript-eslint's recommended type-aware rules over src, migrations, test,
+// bench and the web UI (web/src, browser globals).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -16,6 +17,10 @@ export default tseslint.config(
       'no-console': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'test/fixtures/**/*.ts'],

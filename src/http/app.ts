@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Runtime } from '../runtime.js';
 import { DEV_ISSUER_PATH, type Identity } from '../identity/identity.js';
+import { DEV_PAGE_STYLE_HASH } from '../identity/dev-pages.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { conversationRoutes } from './conversation-routes.js';
@@ -14,7 +15,6 @@ import { Cookies } from './cookies.js';
 import { healthRoutes, type Lifecycle } from './health-routes.js';
 import { holdRoutes } from './hold-routes.js';
 import { retentionRoutes } from './retention-routes.js';
-import { homeRoutes } from './home-routes.js';
 import { meRoutes } from './me-routes.js';
 import { microblogRoutes } from './microblog-routes.js';
 import { privilegedReadRoutes } from './privileged-read-routes.js';
@@ -22,6 +22,7 @@ import { socialRoutes } from './social-routes.js';
 import type { Projector } from '../events/projector.js';
 import type { LiveFeed } from '../posts/live-feed.js';
 import { streamRoutes } from './stream-routes.js';
+import { webUiRoutes } from './web-ui.js';
 import { openApiDocument } from './openapi.js';
 import { errorHandler, notFound } from './problem.js';
 import { recordDenials } from './denials.js';
@@ -73,6 +74,11 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
           // Upgrading requests on a plain-http installation would break every link to it.
           upgradeInsecureRequests: https ? [] : null,
           formAction,
+          // The UI's styles are files of its own; only the development provider's pages carry
+          // one fixed inline stylesheet, allowed by its hash.
+          styleSrc: ["'self'", ...(identity.devProvider ? [DEV_PAGE_STYLE_HASH] : [])],
+          fontSrc: ["'self'"],
+          frameAncestors: ["'none'"],
         },
       },
     }),
@@ -97,7 +103,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
   app.use(holdRoutes(runtime, projector));
   app.use(retentionRoutes(runtime, projector));
   app.use(streamRoutes(runtime, projector, identity, feed));
-  app.use(homeRoutes());
+  app.use(webUiRoutes());
   app.use(notFound);
   app.use(recordDenials(new DenialAudit(runtime.store, runtime.clock), () => runtime.policy?.version));
   app.use(errorHandler);

@@ -2,6 +2,8 @@
 // route; test/integration/http.test.ts calls each documented operation and checks the answer.
 import { REACTIONS } from '../posts/post-social.js';
 import { version } from '../version.js';
+import { adminPaths, adminSchemas } from './openapi-admin.js';
+import { peoplePaths, peopleSchemas } from './openapi-people.js';
 
 const problem = {
   description: 'An RFC 9457 problem',
@@ -804,6 +806,8 @@ export const openApiDocument = {
         },
       },
     },
+    ...peoplePaths,
+    ...adminPaths,
   },
   components: {
     securitySchemes: {
@@ -1294,6 +1298,8 @@ export const openApiDocument = {
           requestId: { type: 'string' },
         },
       },
+      ...peopleSchemas,
+      ...adminSchemas,
     },
   },
 } as const;

@@ -1,11 +1,15 @@
 // The development provider's pages: sign-in, sign-out confirmation, errors. Plain HTML forms
 // without any script, so they work under Flurfunk's Content-Security-Policy; every value is
 // escaped.
+import crypto from 'node:crypto';
 const STYLE = `body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0;padding:3rem 1rem}
 main{max-width:24rem;margin:0 auto;background:#fff;padding:1.5rem 2rem;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15)}
 h1{font-size:1.3rem}label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;box-sizing:border-box;font-size:1rem}
 button{margin-top:1rem;padding:.6rem 1rem;font-size:1rem;border:0;border-radius:4px;background:#0b5cad;color:#fff;cursor:pointer}
 button.secondary{background:#6b7280}.error{color:#b00020}.hint{color:#555;font-size:.9rem}`;
+
+/** The CSP source that allows exactly this inline stylesheet and nothing else. */
+export const DEV_PAGE_STYLE_HASH = `'sha256-${crypto.createHash('sha256').update(STYLE).digest('base64')}'`;
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

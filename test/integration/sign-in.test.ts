@@ -58,7 +58,8 @@ describe('sign-in through the development provider', function () {
     const { res, url } = await signIn(browser, t.base, 'ada');
     expect(url).to.equal(`${t.base}/`);
     expect(res.status).to.equal(200);
-    expect(await res.text()).to.include('Angemeldet als <strong>Ada Berger</strong>').and.include('GG-Apollo').and.not.include('<script');
+    // The web UI's page, whose script asks /api/me who is signed in.
+    expect(await res.text()).to.include('<div id="app">').and.match(/<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js">/);
     // The way there: Flurfunk → provider → login form → provider → Flurfunk's callback.
     expect(browser.hops.map((h) => new URL(h.url).pathname)).to.include.members(['/auth/login', '/oidc/auth', '/auth/callback']);
 
@@ -107,10 +108,11 @@ describe('sign-in through the development provider', function () {
     expect(done.url).to.equal(`${t.base}/`);
   });
 
-  it('offers sign-in on the home page without a session', async function () {
-    const res = await fetch(`${t.base}/`);
+  it('serves the web UI without a session (it offers sign-in once /api/me answers 401)', async function () {
+    const res = await fetch(`${t.base}/spaces/all-company`);
     expect(res.status).to.equal(200);
-    expect(await res.text()).to.include('href="/auth/login"');
+    expect(res.headers.get('cache-control')).to.equal('no-store');
+    expect(await res.text()).to.include('<div id="app">');
   });
 
   it('answers /api/me without a session with 401 problem+json', async function () {

@@ -1,0 +1,4 @@
+// The administrators' pages (loaded on demand).
+export function AdminArea() {
+  return <h1>Administration</h1>;
+}

@@ -1,0 +1,89 @@
+// The frame of every signed-in page: a skip link, the navigation (a side bar on wide screens,
+// a tab bar at the bottom on phones) with unread counts, who is signed in and sign-out.
+import type { ComponentChildren } from 'preact';
+import { useLocation } from 'preact-iso';
+import { csrf } from '../api.js';
+import { connected } from '../live.js';
+import { displayName, hasRole, me, unread } from '../session.js';
+import { t } from './strings.js';
+
+interface NavItem {
+  readonly href: string;
+  readonly label: string;
+  readonly icon: string;
+  readonly badge?: number;
+  readonly phone: boolean;
+}
+
+function Badge({ count }: { count: number }) {
+  if (count <= 0) return null;
+  return (
+    <span class="badge" aria-label={t('unreadBadge', { count })}>
+      {count > 99 ? '99+' : count}
+    </span>
+  );
+}
+
+function isCurrent(path: string, href: string): boolean {
+  return href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
+}
+
+export function Layout({ children }: { children: ComponentChildren }) {
+  const { path } = useLocation();
+  const who = me.value!;
+  const items: NavItem[] = [
+    { href: '/', label: t('home'), icon: '⌂', phone: true },
+    { href: '/spaces', label: t('spaces'), icon: '#', phone: true },
+    { href: '/messages', label: t('messages'), icon: '✉', badge: unread.value.messages, phone: true },
+    { href: '/notifications', label: t('notifications'), icon: '🔔', badge: unread.value.notifications, phone: true },
+    { href: '/search', label: t('search'), icon: '🔍', phone: true },
+    { href: `/people/${encodeURIComponent(who.id)}`, label: t('profile'), icon: '☺', phone: false },
+    ...(hasRole('dpo') ? [{ href: '/dpo', label: t('dpo'), icon: '⚖', phone: false }] : []),
+    ...(hasRole('admin') ? [{ href: '/admin', label: t('admin'), icon: '⚙', phone: false }] : []),
+  ];
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#main">
+        {t('skip')}
+      </a>
+      <header class="topbar">
+        <a class="brand" href="/">
+          <img src="/icons/icon.svg" alt="" width="28" height="28" />
+          <span>Flurfunk</span>
+        </a>
+        {!connected.value && (
+          <span class="live-off" role="status">
+            {t('liveOff')}
+          </span>
+        )}
+        <div class="who">
+          <span class="who-name">{t('signedInAs', { name: displayName(who) })}</span>
+          <form method="post" action="/auth/logout">
+            <input type="hidden" name="csrfToken" value={csrf() ?? ''} />
+            <button type="submit" class="link">
+              {t('signOut')}
+            </button>
+          </form>
+        </div>
+      </header>
+      <nav class="sidenav" aria-label={t('mainNav')}>
+        <ul>
+          {items.map((item) => (
+            <li key={item.href} class={item.phone ? 'on-phone' : 'not-on-phone'}>
+              <a href={item.href} aria-current={isCurrent(path, item.href) ? 'page' : undefined}>
+                <span class="icon" aria-hidden="true">
+                  {item.icon}
+                </span>
+                <span class="label">{item.label}</span>
+                {item.badge !== undefined && <Badge count={item.badge} />}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}
