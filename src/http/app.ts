@@ -17,6 +17,7 @@ import { holdRoutes } from './hold-routes.js';
 import { retentionRoutes } from './retention-routes.js';
 import { meRoutes } from './me-routes.js';
 import { microblogRoutes } from './microblog-routes.js';
+import { peopleRoutes } from './people-routes.js';
 import { privilegedReadRoutes } from './privileged-read-routes.js';
 import { socialRoutes } from './social-routes.js';
 import type { Projector } from '../events/projector.js';
@@ -99,6 +100,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
   app.use(conversationRoutes(runtime, projector));
   app.use(auditRoutes(runtime, projector));
   app.use(socialRoutes(runtime, projector));
+  app.use(peopleRoutes(runtime, projector));
   app.use(privilegedReadRoutes(runtime, projector));
   app.use(holdRoutes(runtime, projector));
   app.use(retentionRoutes(runtime, projector));

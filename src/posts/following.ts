@@ -12,6 +12,7 @@ import { decidingPolicy, type Caller, type CommandDeps } from './commands.js';
 import { namesIn } from './post-text.js';
 import { record } from './record.js';
 import { refusal } from '../policy/refusal.js';
+import { knownPerson, personSubject, type UserRow } from '../people/people-queries.js';
 
 export interface FollowedItem {
   readonly kind: 'space' | 'person' | 'topic';
@@ -20,20 +21,6 @@ export interface FollowedItem {
   readonly name: string | null;
 }
 
-interface UserRow {
-  id: string;
-  name: string | null;
-  groups: string[];
-}
-
-/** The User subject of a known person as this policy sees them. */
-function personSubject(policy: CompiledPolicy, row: UserRow): Record<string, unknown> {
-  return asSubject('User', { userId: row.id, groups: [...policy.principal({ id: row.id, groups: row.groups }).groups] });
-}
-
-async function known(knex: Knex, userId: string): Promise<UserRow | undefined> {
-  return knex<UserRow>('users').select('id', 'name', 'groups').where({ id: userId }).first();
-}
 
 export async function setPersonFollow(deps: CommandDeps, caller: Caller, personId: string, follow: boolean): Promise<void> {
   const { policy, ability } = decidingPolicy(deps, caller);
@@ -45,7 +32,7 @@ export async function setPersonFollow(deps: CommandDeps, caller: Caller, personI
     await record(deps, caller, policy, userStream(userId), [{ type: 'PersonUnfollowed', data: { userId, personId } }]);
     return;
   }
-  const person = await known(deps.knex, personId);
+  const person = await knownPerson(deps.knex, personId);
   if (!person) throw new NotFoundError();
   const subject = personSubject(policy, person);
   if (!ability.can('read', subject as never)) throw new NotFoundError();

@@ -154,6 +154,11 @@ export async function timelinePosts(knex: Knex, ability: AppAbility, userId: str
   return newestFirst(knex, query, ability, page);
 }
 
+/** One person's posts that the caller may read, newest first (their profile page). */
+export async function postsByAuthor(knex: Knex, ability: AppAbility, viewerId: string, authorId: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
+  return newestFirst(knex, selectPosts(knex, ability, viewerId).where('posts.author_id', authorId), ability, page);
+}
+
 /** Posts matching a search (German and English stemming, web-search syntax), newest first. */
 export async function searchPosts(knex: Knex, ability: AppAbility, viewerId: string, terms: string, page: { before?: number; limit: number }): Promise<Page<PostView>> {
   const query = selectPosts(knex, ability, viewerId).whereRaw(`posts.search @@ (websearch_to_tsquery('german', ?) || websearch_to_tsquery('english', ?))`, [terms, terms]);

@@ -20,7 +20,7 @@ interface RouterLike {
 /** "METHOD /path/{param}" for every route of an express router, nested routers included. */
 function routesOf(router: RouterLike): string[] {
   return router.stack.flatMap((layer) => {
-    if (layer.route) return Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`);
+    if (layer.route) return Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${String(layer.route!.path).replace(/:(\w+)/g, '{$1}')}`);
     return layer.handle?.stack ? routesOf(layer.handle as RouterLike) : [];
   });
 }
@@ -70,8 +70,8 @@ describe('HTTP server', function () {
     const feed = await LiveFeed.start(world.runtime.store);
     try {
       const app = createApp(world.runtime, { draining: false }, { identity, projector, feed }) as unknown as { router: RouterLike };
-      // Not API: the home page (HTML for people) and the development provider's sign-in pages.
-      const served = routesOf(app.router).filter((r) => r !== 'GET /' && !r.includes(' /interaction/'));
+      // Not API: the web UI's pages and icon (HTML for people) and the development provider's sign-in pages.
+      const served = routesOf(app.router).filter((r) => !['GET /.*/', 'GET /favicon.ico'].includes(r) && !r.includes(' /interaction/'));
       const documented = Object.entries(openApiDocument.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
       expect(served.sort()).to.deep.equal(documented.sort());
     } finally {
