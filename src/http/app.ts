@@ -9,6 +9,7 @@ import { DEV_ISSUER_PATH, type Identity } from '../identity/identity.js';
 import { DEV_PAGE_STYLE_HASH } from '../identity/dev-pages.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
+import { composerRoutes } from './composer-routes.js';
 import { conversationRoutes } from './conversation-routes.js';
 import { authenticate, requireCsrf } from './authenticate.js';
 import { Cookies } from './cookies.js';
@@ -101,6 +102,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
   app.use(auditRoutes(runtime, projector));
   app.use(socialRoutes(runtime, projector));
   app.use(peopleRoutes(runtime, projector));
+  app.use(composerRoutes(runtime));
   app.use(privilegedReadRoutes(runtime, projector));
   app.use(holdRoutes(runtime, projector));
   app.use(retentionRoutes(runtime, projector));

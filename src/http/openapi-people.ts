@@ -1,5 +1,6 @@
-// OpenAPI paths and schemas of the people directory and #topics: what the composer's
-// completion, new conversations and profile pages need; spread into openapi.ts.
+// OpenAPI paths and schemas of the people directory, #topics, the Markdown preview and the
+// limits: what the composer's completion, preview and counter, new conversations and profile
+// pages need; spread into openapi.ts.
 const problem = { description: 'An RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 const signedIn = [{ session: [] }, { bearer: [] }];
 const userId = { name: 'userId', in: 'path', required: true, schema: { type: 'string' } };
@@ -42,6 +43,26 @@ export const peoplePaths = {
       responses: { '200': { description: 'Matching topics', content: json('TopicPage') }, '400': problem, '401': problem },
     },
   },
+  '/api/preview': {
+    post: {
+      operationId: 'previewMarkdown',
+      summary: 'Renders Markdown exactly as a post, comment or message will show it (raw HTML as text, only http(s) and mailto links); stores nothing',
+      security: signedIn,
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: { type: 'object', required: ['text'], properties: { text: { type: 'string', description: 'Markdown; at most as many characters as the longest of the policy’s post, comment and message limits' } } } } },
+      },
+      responses: { '200': { description: 'The rendered HTML', content: json('Preview') }, '400': problem, '401': problem, '403': problem },
+    },
+  },
+  '/api/limits': {
+    get: {
+      operationId: 'getLimits',
+      summary: 'The active policy’s limits for what people write: text lengths in characters, attachment size and allowed types',
+      security: signedIn,
+      responses: { '200': { description: 'The limits', content: json('Limits') }, '401': problem },
+    },
+  },
 } as const;
 
 const person = { type: 'object', required: ['id', 'name'], additionalProperties: false, properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } } };
@@ -58,6 +79,23 @@ export const peopleSchemas = {
       firstSeenAt: { type: 'string', format: 'date-time', description: 'Their first sign-in' },
       following: { type: 'boolean' },
       may: { type: 'object', required: ['follow', 'message'], properties: { follow: { type: 'boolean' }, message: { type: 'boolean' } } },
+    },
+  },
+  Preview: { type: 'object', required: ['html'], additionalProperties: false, properties: { html: { type: 'string', description: 'Safe to insert into a page' } } },
+  Limits: {
+    type: 'object',
+    required: ['postLength', 'commentLength', 'messageLength', 'attachments'],
+    additionalProperties: false,
+    properties: {
+      postLength: { type: 'integer', description: 'Characters (as people count them) in a post' },
+      commentLength: { type: 'integer' },
+      messageLength: { type: 'integer' },
+      attachments: {
+        type: 'object',
+        required: ['maxBytes', 'types'],
+        additionalProperties: false,
+        properties: { maxBytes: { type: 'integer' }, types: { type: 'array', items: { type: 'string' }, description: 'Media types allowed, as found in the content' } },
+      },
     },
   },
   TopicPage: {
