@@ -11,7 +11,6 @@ export function AttachmentLinks({ attachments }: { attachments: readonly Attachm
       {attachments.map((a) => (
         <li key={a.id}>
           <a href={a.url} download={a.name}>
-            <span aria-hidden="true">📎 </span>
             {a.name}
           </a>{' '}
           <span class="muted">({formatBytes(a.size)})</span>

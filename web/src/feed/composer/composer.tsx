@@ -156,7 +156,6 @@ export function Composer({ kind, label, spaceId, initialText = '', submitLabel, 
   return (
     <form
       class={`composer${dragging ? ' dragging' : ''}`}
-      aria-label={label}
       onSubmit={(e) => {
         e.preventDefault();
         void send();
@@ -181,13 +180,13 @@ export function Composer({ kind, label, spaceId, initialText = '', submitLabel, 
           <button type="button" aria-pressed={mode === 'write'} onClick={() => setMode('write')}>
             {t('write')}
           </button>
-          <button type="button" aria-pressed={mode === 'preview'} aria-controls={`${id}-preview`} onClick={() => setMode('preview')}>
+          <button type="button" aria-pressed={mode === 'preview'} onClick={() => setMode('preview')}>
             {t('preview')}
           </button>
         </div>
         <div class="composer-tools">
           <button type="button" aria-expanded={linkOpen} disabled={mode !== 'write'} onClick={() => setLinkOpen(!linkOpen)}>
-            <span aria-hidden="true">🔗</span> {t('link')}
+            {t('link')}
           </button>
           {withFiles && (
             <label class="button file-pick">
@@ -200,7 +199,7 @@ export function Composer({ kind, label, spaceId, initialText = '', submitLabel, 
                   e.currentTarget.value = '';
                 }}
               />
-              <span aria-hidden="true">📎</span> {t('attach')}
+              {t('attach')}
             </label>
           )}
         </div>
