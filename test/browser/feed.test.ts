@@ -183,7 +183,18 @@ describe('web UI: feed', function () {
     const refused = ada.page.locator('.upload.failed', { hasText: 'werkzeug.exe' });
     await refused.getByRole('alert').filter({ hasText: /Nicht hochgeladen: .*this installation accepts/ }).waitFor();
     const publish = ada.page.getByRole('button', { name: 'Veröffentlichen' });
-    await ada.page.getByLabel('Neuer Beitrag in Ganze Firma').fill('Das Protokoll vom Montag');
+    const text = ada.page.getByLabel('Neuer Beitrag in Ganze Firma');
+    // Over the policy's limit, the counter says by how much and sending waits.
+    await text.fill('x'.repeat(5001));
+    expect(await ada.page.locator('.counter.over').textContent()).to.equal('5001 / 5000 – 1 Zeichen zu viel');
+    expect(await publish.isDisabled()).to.equal(true);
+    // A link around the selected word, its address asked in the composer itself.
+    await text.fill('Das Protokoll vom Montag');
+    await text.evaluate((el) => (el as unknown as { setSelectionRange(a: number, b: number): void }).setSelectionRange(4, 13));
+    await ada.page.getByRole('button', { name: 'Link einfügen' }).click();
+    await ada.page.getByLabel('Adresse des Links').fill('https://wiki.example/protokoll');
+    await ada.page.getByLabel('Adresse des Links').press('Enter');
+    expect(await text.inputValue()).to.equal('Das [Protokoll](https://wiki.example/protokoll) vom Montag');
     expect(await publish.isDisabled()).to.equal(true);
     await ada.page.getByText('Entferne zuerst die abgelehnten Dateien.').waitFor();
     await ada.page.getByRole('button', { name: 'werkzeug.exe entfernen' }).click();
@@ -193,10 +204,12 @@ describe('web UI: feed', function () {
     await ada.page.locator('.upload.done', { hasText: 'protokoll.txt' }).getByText('hochgeladen').waitFor();
     await publish.click();
     await card(ada.page, 'Protokoll vom Montag').waitFor();
+    expect(await ada.page.locator('.uploads').count(), 'the sent files are cleared').to.equal(0);
 
     const arrived = card(bernd.page, 'Protokoll vom Montag');
     await arrived.waitFor();
     expect(await sameDocument(bernd.page)).to.equal(true);
+    expect(await arrived.locator('.post-body a').getAttribute('href')).to.equal('https://wiki.example/protokoll');
     const link = arrived.getByRole('link', { name: /protokoll\.txt/ });
     expect(await arrived.locator('.attachments').textContent()).to.include('(8,4 KB)');
     const [download] = await Promise.all([bernd.page.waitForEvent('download'), link.click()]);
@@ -253,7 +266,10 @@ describe('web UI: feed', function () {
     await markDocument(bernd.page);
     const before = await badgeCount(bernd.page);
 
-    await ada.page.goto(`${t.base}/spaces/all-company`);
+    // This time from ada's home timeline, choosing the space there.
+    await ada.page.goto(`${t.base}/`);
+    await ada.page.getByRole('button', { name: /Beitrag schreiben/ }).click();
+    await ada.page.getByLabel('Schreiben in').selectOption({ label: 'Ganze Firma' });
     const text = ada.page.getByLabel('Neuer Beitrag in Ganze Firma');
     await text.click();
     await text.pressSequentially('Danke @bern');

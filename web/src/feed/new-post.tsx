@@ -6,12 +6,13 @@ import { Composer } from './composer/composer.js';
 import { t } from './strings.js';
 import type { Post } from './types.js';
 
-export function NewPost({ spaceId, spaceTitle, onCreated }: { spaceId: string; spaceTitle: string; onCreated: (post: Post) => void }) {
+export function NewPost({ spaceId, spaceTitle, onCreated, autoFocus = false }: { spaceId: string; spaceTitle: string; onCreated: (post: Post) => void; autoFocus?: boolean }) {
   return (
     <Composer
       key={spaceId}
       kind="post"
       spaceId={spaceId}
+      autoFocus={autoFocus}
       label={t('newPostIn', { space: spaceTitle })}
       submitLabel={t('publish')}
       onSubmit={async ({ text, attachments }, idempotencyKey) => {

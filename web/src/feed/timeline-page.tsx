@@ -30,6 +30,8 @@ export function TimelinePage() {
   const { message, announce } = useAnnouncer();
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const [target, setTarget] = useState<string | undefined>(undefined);
+  // Closed at first, so a phone shows posts rather than an empty form.
+  const [composing, setComposing] = useState(false);
   useEffect(() => {
     void loadSpaces(true).catch(() => undefined);
   }, []);
@@ -58,17 +60,25 @@ export function TimelinePage() {
           <h2 id="compose-heading" class="visually-hidden">
             {t('writePost')}
           </h2>
-          <div class="field inline-field">
-            <label for="compose-space">{t('postIn')}</label>
-            <select id="compose-space" value={chosen.id} onChange={(e) => setTarget(e.currentTarget.value)}>
-              {postable.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.title}
-                </option>
-              ))}
-            </select>
-          </div>
-          <NewPost spaceId={chosen.id} spaceTitle={chosen.title} onCreated={list.add} />
+          {composing ? (
+            <>
+              <div class="field inline-field">
+                <label for="compose-space">{t('postIn')}</label>
+                <select id="compose-space" value={chosen.id} onChange={(e) => setTarget(e.currentTarget.value)}>
+                  {postable.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.title}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <NewPost spaceId={chosen.id} spaceTitle={chosen.title} onCreated={list.add} autoFocus />
+            </>
+          ) : (
+            <button type="button" class="compose-open" onClick={() => setComposing(true)}>
+              {t('whatsNew')}
+            </button>
+          )}
         </section>
       )}
       <h2 class="visually-hidden">{t('posts')}</h2>
