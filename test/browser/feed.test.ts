@@ -80,8 +80,13 @@ describe('web UI: feed', function () {
     await ada.page.goto(`${t.base}/spaces/all-company`);
     const text = ada.page.getByLabel('Neuer Beitrag in Ganze Firma');
     await text.click();
-    await text.pressSequentially('Die **Zahlen** sind da #quart');
+    await text.pressSequentially('Die **Zahlen** sind da #qua');
     const option = ada.page.getByRole('option', { name: /#quartalszahlen/ });
+    await option.waitFor();
+    // Escape closes the suggestions; typing on brings them back.
+    await text.press('Escape');
+    await ada.page.getByRole('listbox').waitFor({ state: 'hidden' });
+    await text.pressSequentially('rt');
     await option.waitFor();
     expect(await text.getAttribute('aria-activedescendant')).to.equal(await option.getAttribute('id'));
     await text.press('Enter');
@@ -198,6 +203,17 @@ describe('web UI: feed', function () {
     expect(await publish.isDisabled()).to.equal(true);
     await ada.page.getByText('Entferne zuerst die abgelehnten Dateien.').waitFor();
     await ada.page.getByRole('button', { name: 'werkzeug.exe entfernen' }).click();
+    // A file dropped on the composer uploads too, and can be removed before sending.
+    const dropped = await ada.page.evaluateHandle(() => {
+      const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: string[], name: string, o: object) => unknown };
+      const transfer = new g.DataTransfer();
+      transfer.items.add(new g.File(['nur ein Entwurf'], 'entwurf.txt', { type: 'text/plain' }));
+      return transfer;
+    });
+    await ada.page.dispatchEvent('form.composer', 'dragover', { dataTransfer: dropped });
+    await ada.page.dispatchEvent('form.composer', 'drop', { dataTransfer: dropped });
+    await ada.page.locator('.upload.done', { hasText: 'entwurf.txt' }).waitFor();
+    await ada.page.getByRole('button', { name: 'entwurf.txt entfernen' }).click();
     // A text file goes up; its progress completes.
     const bytes = Buffer.from('Protokoll\nPunkt 1: Zahlen\nPunkt 2: Kantine\n'.repeat(200));
     await files.setInputFiles({ name: 'protokoll.txt', mimeType: 'text/plain', buffer: bytes });
@@ -211,6 +227,7 @@ describe('web UI: feed', function () {
     expect(await sameDocument(bernd.page)).to.equal(true);
     expect(await arrived.locator('.post-body a').getAttribute('href')).to.equal('https://wiki.example/protokoll');
     const link = arrived.getByRole('link', { name: /protokoll\.txt/ });
+    expect(await arrived.locator('.attachments li').count(), 'the removed files were not sent').to.equal(1);
     expect(await arrived.locator('.attachments').textContent()).to.include('(8,4 KB)');
     const [download] = await Promise.all([bernd.page.waitForEvent('download'), link.click()]);
     expect(download.suggestedFilename()).to.equal('protokoll.txt');
@@ -241,6 +258,8 @@ describe('web UI: feed', function () {
     await bernd.page.getByRole('heading', { name: 'Beitrag von Ada Berger', level: 1 }).waitFor();
     const seen = card(bernd.page, 'sehr gut');
     await seen.locator('.tag.edited', { hasText: 'bearbeitet' }).waitFor();
+    // Not his post: neither edit nor delete is offered to him.
+    expect(await seen.getByRole('button', { name: /Bearbeiten|Löschen/ }).count()).to.equal(0);
     // bernd reacts: the reaction shows with its count, pressed.
     await seen.getByRole('button', { name: 'Reagieren' }).click();
     await seen.getByRole('button', { name: 'Gefällt mir' }).click();
@@ -294,6 +313,14 @@ describe('web UI: feed', function () {
     await bernd.page.getByRole('button', { name: 'Folge ich', pressed: true }).waitFor();
     expect(await seriousAxeViolations(bernd.page), 'profile').to.deep.equal([]);
     await screenshot(bernd.page, 'feed-profile-desktop');
+    // ada deletes a post of hers, after confirming; it is gone from her timeline.
+    const kantine = card(ada.page, 'Kantine hat wieder offen');
+    await kantine.getByRole('button', { name: 'Löschen' }).click();
+    await kantine.getByText('Diesen Beitrag wirklich löschen?').waitFor();
+    await kantine.getByRole('button', { name: 'Ja, löschen' }).click();
+    await kantine.waitFor({ state: 'detached' });
+    const gone = await call<unknown>(t, await person(t, 'paula'), 'GET', '/api/search?q=Kantine');
+    expect(gone.body).to.deep.include({ items: [] });
     expectNoProblems(ada);
     expectNoProblems(bernd);
   });

@@ -1,7 +1,7 @@
 // Suggestions for the @mention or #topic being typed: people from the directory, topics
 // from posts the person may read (both decided by the server), asked shortly after typing
 // pauses; an older answer never overwrites a newer one. Escape dismisses them until the
-// next mention or topic.
+// person types on.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Page } from '../../api.js';
 import type { Person } from '../types.js';
@@ -37,7 +37,8 @@ export function useCompletion(token: Token | undefined, topicCount: (n: number) 
   const [suggestions, setSuggestions] = useState<readonly Suggestion[]>([]);
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState<string | undefined>(undefined);
-  const where = token ? `${token.kind}:${token.start}` : undefined;
+  // Dismissed for what is typed now: typing on asks again.
+  const where = token ? `${token.kind}:${token.start}:${token.query}` : undefined;
   const wanted = token && where !== dismissed && (token.kind === 'topic' || token.query.length > 0);
 
   useEffect(() => {
@@ -65,7 +66,6 @@ export function useCompletion(token: Token | undefined, topicCount: (n: number) 
     };
   }, [token?.kind, token?.query, token?.start, wanted]);
 
-  // A new mention or topic elsewhere may be completed again.
   useEffect(() => {
     if (dismissed !== undefined && where !== dismissed) setDismissed(undefined);
   }, [where]);
