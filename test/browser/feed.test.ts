@@ -325,7 +325,7 @@ describe('web UI: feed', function () {
     expectNoProblems(bernd);
   });
 
-  it('clara may read project-apollo but not post there; a refused post shows the policy’s reason', async function () {
+  it('clara may read project-apollo but not post there; a refused post shows the policy’s reason, and goes through once she accepted the guideline', async function () {
     const clara = await watchedPage(browser);
     clara.page.setDefaultTimeout(10_000);
     await signInThroughUi(clara.page, t.base, 'clara');
@@ -352,6 +352,15 @@ describe('web UI: feed', function () {
     await clara.page.getByRole('button', { name: 'Nutzungsrichtlinie jetzt lesen' }).waitFor();
     // Nothing was posted.
     expect(await card(clara.page, 'Hallo zusammen').count()).to.equal(0);
+    // Once she has accepted (here in the background, with her session), the same send goes
+    // through: the refusal kept under the first attempt's Idempotency-Key is not replayed.
+    const { csrfToken } = (await (await clara.page.request.get(`${t.base}/api/me`)).json()) as { csrfToken: string };
+    const { version } = (await (await clara.page.request.get(`${t.base}/api/guideline`)).json()) as { version: string };
+    const accepted = await clara.page.request.post(`${t.base}/api/guideline/acceptance`, { headers: { 'x-csrf-token': csrfToken }, data: { version } });
+    expect(accepted.status()).to.equal(201);
+    await clara.page.getByRole('button', { name: 'Veröffentlichen' }).click();
+    await card(clara.page, 'Hallo zusammen').waitFor();
+    expect(await problem.count()).to.equal(0);
     expectNoProblems(clara);
     await clara.context.close();
     await ada.context.close();

@@ -1,8 +1,8 @@
 // The one composer for new posts, comments and edits: Markdown with a preview rendered by the
 // server, a counter against the policy's limit, @mention and #topic completion (an ARIA
 // combobox on the textarea), link insertion, and for new posts files (chosen or dropped,
-// uploaded at once) and the audience preview. Ctrl/Cmd+Enter sends. A retry of the same
-// content reuses its Idempotency-Key, so a post is never made twice.
+// uploaded at once) and the audience preview. Ctrl/Cmd+Enter sends. A retry after no answer
+// reuses the attempt's Idempotency-Key, so a post is never made twice.
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, newIdempotencyKey } from '../../api.js';
 import { ProblemNotice } from '../../ui/problem-notice.js';
@@ -126,6 +126,9 @@ export function Composer({ kind, label, spaceId, initialText = '', submitLabel, 
         announce(t('sent'));
       }
     } catch (err) {
+      // The server keeps a refusal under its key; only an attempt whose fate is unknown (no
+      // answer) may be repeated with the same key.
+      if (!(err instanceof ApiError && err.status === 0)) key.current = newIdempotencyKey();
       setError(err);
     } finally {
       setBusy(false);
