@@ -169,6 +169,9 @@ describe('web UI: feed', function () {
     await bernd.page.goto(`${t.base}/posts/${secretPostId}`);
     await bernd.page.getByText('Nicht gefunden – oder nicht für dich sichtbar.').waitFor();
     expect(await bernd.page.getByText('Zebrafink17').count()).to.equal(0);
+    // Nor its space: the same "not found" (asked without any failing request).
+    await bernd.page.goto(`${t.base}/spaces/project-apollo`);
+    await bernd.page.getByText('Nicht gefunden – oder nicht für dich sichtbar.').waitFor();
     // ada, who may read it, opens the same address.
     await ada.page.goto(`${t.base}/posts/${secretPostId}`);
     await ada.page.locator('.post-body', { hasText: 'Zebrafink17' }).waitFor();

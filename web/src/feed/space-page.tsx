@@ -15,15 +15,13 @@ import { PostListView } from './post-list-view.js';
 import { SpaceFollow } from './space-follow.js';
 import { loadSpaces, spaces } from './spaces-store.js';
 import { t } from './strings.js';
-import type { Post } from './types.js';
+import type { Post, Space } from './types.js';
 import { usePostList } from './use-post-list.js';
 
 export function SpacePage({ params }: { params: Record<string, string> }) {
   const spaceId = params.spaceId ?? '';
   const [error, setError] = useState<unknown>(undefined);
   const [loaded, setLoaded] = useState(false);
-  const { message, announce } = useAnnouncer();
-  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => {
     loadSpaces(true).then(
       () => setLoaded(true),
@@ -31,21 +29,9 @@ export function SpacePage({ params }: { params: Record<string, string> }) {
     );
   }, [spaceId]);
   const space = spaces.value?.find((s) => s.id === spaceId);
-  const list = usePostList((cursor, signal) => api<Page<Post>>(`/api/spaces/${encodeURIComponent(spaceId)}/posts`, { query: { cursor }, signal }), [spaceId], {
-    accept: (post) => post.spaceId === spaceId,
-    onArrived: (post) => {
-      setFresh((old) => new Set(old).add(post.id));
-      if (post.author.id !== me.value?.id) announce(t('newPostFrom', { name: post.author.name ?? post.author.id }));
-    },
-  });
-  const pinned = useLoad((signal) => api<Page<Post>>(`/api/spaces/${encodeURIComponent(spaceId)}/pinned`, { signal }).catch(() => ({ items: [], next: null })), [spaceId]);
-  const setPinned = (post: Post) => {
-    list.replace(post);
-    pinned.set((page) => page && { ...page, items: post.pinned ? [post, ...page.items.filter((p) => p.id !== post.id)] : page.items.filter((p) => p.id !== post.id) });
-  };
-
   if (error !== undefined) return <ProblemNotice error={error} />;
   if (!loaded && !space) return <Loading />;
+  // A space one may not read is not in the list: it looks exactly like one that does not exist.
   if (!space) {
     return (
       <div class="feed-page">
@@ -54,6 +40,25 @@ export function SpacePage({ params }: { params: Record<string, string> }) {
       </div>
     );
   }
+  return <SpaceView key={space.id} space={space} />;
+}
+
+function SpaceView({ space }: { space: Space }) {
+  const spaceId = space.id;
+  const { message, announce } = useAnnouncer();
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+  const list = usePostList((cursor, signal) => api<Page<Post>>(`/api/spaces/${encodeURIComponent(spaceId)}/posts`, { query: { cursor }, signal }), [spaceId], {
+    accept: (post) => post.spaceId === spaceId,
+    onArrived: (post) => {
+      setFresh((old) => new Set(old).add(post.id));
+      if (post.author.id !== me.value?.id) announce(t('newPostFrom', { name: post.author.name ?? post.author.id }));
+    },
+  });
+  const pinned = useLoad((signal) => api<Page<Post>>(`/api/spaces/${encodeURIComponent(spaceId)}/pinned`, { signal }), [spaceId]);
+  const setPinned = (post: Post) => {
+    list.replace(post);
+    pinned.set((page) => page && { ...page, items: post.pinned ? [post, ...page.items.filter((p) => p.id !== post.id)] : page.items.filter((p) => p.id !== post.id) });
+  };
   const pinnedPosts = pinned.data?.items ?? [];
   return (
     <div class="feed-page">
