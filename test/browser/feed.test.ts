@@ -130,7 +130,12 @@ describe('web UI: feed', function () {
     // The warning stands before anything is sent.
     const banner = ada.page.locator('.classification-banner');
     await banner.waitFor();
-    expect(await banner.textContent()).to.match(/^Vertraulicher Bereich: nur die \d+ Personen mit Zugang/);
+    // The audience of a space is only for its readers: paula may not even ask.
+    expect((await call(t, await person(t, 'paula'), 'GET', '/api/spaces/project-apollo/audience')).status).to.equal(404);
+    // Known readers so far: ada alone (clara has not signed in yet).
+    expect(await banner.textContent()).to.equal('Vertraulicher Bereich: nur 1 Person mit Zugang zu diesem Bereich darf das lesen. Teile nichts, was nicht für sie bestimmt ist.');
+    expect(await ada.page.getByText('Sichtbar für 1 Person').count()).to.equal(1);
+    await screenshot(ada.page, 'feed-composer-confidential-desktop');
     await text.pressSequentially('Zebrafink17 startet nächste Woche, @bern');
     await ada.page.getByRole('option', { name: /Bernd Vogel/ }).waitFor();
     await text.press('Tab');

@@ -123,9 +123,11 @@ export const t = strings({
     audienceCount: 'Sichtbar für {count} Personen',
     audienceCountOne: 'Sichtbar für 1 Person',
     audienceNotReaching: '{count} bekannte Personen sehen es nicht.',
+    audienceNotReachingOne: '1 bekannte Person sieht es nicht.',
     confidentialSpace: 'Vertraulicher Bereich:',
     secretSpace: 'Geheimer Bereich:',
     closedAudience: 'nur die {count} Personen mit Zugang zu diesem Bereich dürfen das lesen. Teile nichts, was nicht für sie bestimmt ist.',
+    closedAudienceOne: 'nur 1 Person mit Zugang zu diesem Bereich darf das lesen. Teile nichts, was nicht für sie bestimmt ist.',
   },
   en: {
     timelineTitle: 'Home',
@@ -248,8 +250,10 @@ export const t = strings({
     audienceCount: 'Visible to {count} people',
     audienceCountOne: 'Visible to 1 person',
     audienceNotReaching: '{count} known people will not see it.',
+    audienceNotReachingOne: '1 known person will not see it.',
     confidentialSpace: 'Confidential space:',
     secretSpace: 'Secret space:',
     closedAudience: 'only the {count} people with access to this space may read this. Share nothing not meant for them.',
+    closedAudienceOne: 'only 1 person with access to this space may read this. Share nothing not meant for them.',
   },
 });

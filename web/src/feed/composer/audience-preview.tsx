@@ -23,10 +23,10 @@ export function AudiencePreview({ spaceId }: { spaceId: string }) {
           ))}
         </ul>
       </details>
-      {a.notReaching > 0 && <p class="muted">{t('audienceNotReaching', { count: a.notReaching })}</p>}
+      {a.notReaching > 0 && <p class="muted">{t(a.notReaching === 1 ? 'audienceNotReachingOne' : 'audienceNotReaching', { count: a.notReaching })}</p>}
       {isClosed(a.classification) && (
         <p class="warning classification-banner">
-          <strong>{t(a.classification === 'secret' ? 'secretSpace' : 'confidentialSpace')}</strong> {t('closedAudience', { count: a.count })}
+          <strong>{t(a.classification === 'secret' ? 'secretSpace' : 'confidentialSpace')}</strong> {t(a.count === 1 ? 'closedAudienceOne' : 'closedAudience', { count: a.count })}
         </p>
       )}
     </div>
