@@ -43,7 +43,7 @@ export const LINKABLE = /^(?:https?:\/\/\S+|mailto:\S+)$/i;
 /** Wraps the selection as [text](url); without a selection the address is its own text. */
 export function wrapAsLink(text: string, start: number, end: number, url: string): { text: string; selectionStart: number; selectionEnd: number } {
   const label = text.slice(start, end).replace(/[[\]]/g, '\\$&') || url;
-  const link = `[${label}](${url.replace(/[()]/g, (c) => encodeURIComponent(c))})`;
+  const link = `[${label}](${url.replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
   return { text: text.slice(0, start) + link + text.slice(end), selectionStart: start + link.length, selectionEnd: start + link.length };
 }
 
