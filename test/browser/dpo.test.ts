@@ -3,7 +3,8 @@
 // in through the UI, finds their events in the audit trail, opens one, exports exactly what
 // his filters select, downloads the ZIP through the browser and the real `flurfunk audit
 // verify` accepts it; he answers a subject-access request, places and lifts a legal hold, and
-// sees a retention dry run's report. Bernd (no DPO) gets the server's refusal and no data.
+// sees in a retention dry run's report what would be erased and what a hold keeps. Bernd (no
+// DPO) gets the server's refusal and no data.
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -167,6 +168,7 @@ describe('web UI: DPO area', function () {
     expect(hold!.people).to.have.members(['ada', 'zora']);
     expect(hold!.spaces).to.deep.equal(['project-apollo']);
     expect(await seriousAxeViolations(page)).to.deep.equal([]);
+    await page.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();
     await screenshot(page, 'dpo-holds-desktop');
 
     // Lifting asks first, and wants a reason.
@@ -187,22 +189,27 @@ describe('web UI: DPO area', function () {
     expectNoProblems(dieter);
   });
 
-  it('shows a retention dry run’s report and changes nothing', async function () {
+  it('shows a retention dry run’s report, with what a legal hold keeps, and changes nothing', async function () {
+    const hold = await call<{ id: string }>(t, dieterApi, 'POST', '/api/holds', { spaces: ['project-apollo'], reason: 'Prüfung Apollo: alles aufbewahren', caseReference: 'AZ 7 O 1/26' });
+    expect(hold.status).to.equal(201);
     await page.getByRole('link', { name: 'Aufbewahrung' }).click();
     await page.getByRole('heading', { level: 1, name: 'Aufbewahrung' }).waitFor();
     await page.getByText('Noch keine Löschnachweise.').waitFor();
     await page.getByRole('button', { name: 'Probelauf starten' }).click();
     await page.getByRole('heading', { name: 'Einzelne Streams' }).waitFor();
     const items = page.locator('table.dpo-table').filter({ has: page.locator('caption', { hasText: 'Einzelne Streams' }) }).locator('tbody tr');
-    expect(await items.locator('td[data-label="Stream"]').allTextContents()).to.have.members([`post:${ids.company}`, `post:${ids.apollo}`]);
-    expect(await items.locator('td[data-label="Ergebnis"]').allTextContents()).to.deep.equal(['würde gelöscht', 'würde gelöscht']);
-    expect(await page.locator('.dpo-totals').textContent()).to.include('2 abgelaufen').and.include('2 würden gelöscht');
+    const outcomes: Record<string, string> = {};
+    for (const item of await items.all()) outcomes[(await item.locator('td[data-label="Stream"]').textContent())!] = (await item.locator('td[data-label="Ergebnis"]').textContent())!;
+    expect(outcomes).to.deep.equal({ [`post:${ids.company}`]: 'würde gelöscht', [`post:${ids.apollo}`]: 'gehalten (1 Legal Hold(s))' });
+    const totals = (await page.locator('.dpo-totals').textContent())!;
+    expect(totals).to.include('1 würden gelöscht').and.include('1 durch Legal Holds gehalten');
     expect(await seriousAxeViolations(page)).to.deep.equal([]);
+    await page.getByRole('heading', { level: 2, name: 'Probelauf' }).scrollIntoViewIfNeeded();
     await screenshot(page, 'dpo-retention-desktop');
-    // A dry run erases nothing and leaves no receipt.
+    // A dry run erases nothing and leaves no receipt: what is due is still due.
     expect((await call<{ receipts: unknown[] }>(t, dieterApi, 'GET', '/api/retention/receipts')).body.receipts).to.have.length(0);
-    const due = (await call<{ expired: number }>(t, dieterApi, 'GET', '/api/retention/due')).body;
-    expect(due.expired).to.equal(2);
+    const due = (await call<{ shredded: number; held: number }>(t, dieterApi, 'GET', '/api/retention/due')).body;
+    expect(due).to.deep.include({ shredded: 1, held: 1 });
     expectNoProblems(dieter);
   });
 
@@ -213,13 +220,24 @@ describe('web UI: DPO area', function () {
     await w.page.goto(`${t.base}/dpo?type=PostCreated`);
     await w.page.getByRole('heading', { level: 1, name: 'Audit trail' }).waitFor();
     await w.page.getByText('2 events', { exact: true }).waitFor();
+    // The search made, the filters fold away: the results come first.
+    expect(await w.page.getByLabel('Event type').isVisible()).to.equal(false);
+    await w.page.getByText('Filters (1 active)').click();
+    await w.page.getByLabel('Event type').waitFor();
+    await w.page.getByText('Filters (1 active)').click();
+    await w.page.getByLabel('Event type').waitFor({ state: 'hidden' });
     const width = await w.page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
     expect(width).to.be.at.most(PHONE.width);
     const firstRow = w.page.locator('table.dpo-table tbody tr').first();
     expect((await firstRow.boundingBox())!.width).to.be.at.most(PHONE.width);
     await screenshot(w.page, 'dpo-audit-phone');
-    await firstRow.scrollIntoViewIfNeeded();
-    await screenshot(w.page, 'dpo-audit-results-phone');
+    await firstRow.getByRole('button', { name: /^Details of PostCreated/ }).click();
+    const dialog = w.page.getByRole('dialog');
+    await dialog.getByText('Hash (SHA-256)').waitFor();
+    expect((await dialog.boundingBox())!.width).to.be.at.most(PHONE.width);
+    await screenshot(w.page, 'dpo-event-phone');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
     expectNoProblems(w);
     await w.context.close();
   });

@@ -82,7 +82,7 @@ export function HoldForm({ onPlaced }: { onPlaced: (hold: LegalHold) => void }) 
     <form class="card" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="hold-form-title">
       <h2 id="hold-form-title">{t('placeHold')}</h2>
       <p class="muted">{t('holdScopeHint')}</p>
-      <div class="dpo-grid">
+      <div class="dpo-grid dpo-pairs">
         <div class="field">
           <label for="hold-people">{t('people')}</label>
           <input {...input('people')} autoComplete="off" placeholder="ada, bernd" />

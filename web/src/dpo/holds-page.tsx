@@ -131,12 +131,6 @@ export function HoldsPage() {
           </p>
         )}
       </div>
-      <HoldForm
-        onPlaced={(hold) => {
-          replace(hold);
-          setNotice({ text: t('holdPlaced', { case: hold.caseReference ?? '' }), unknown: hold.peopleNotYetKnown });
-        }}
-      />
       <section aria-labelledby="holds-list">
         <h2 id="holds-list">{t('holdsList')}</h2>
         {!holds.data ? (
@@ -151,6 +145,12 @@ export function HoldsPage() {
           </ul>
         )}
       </section>
+      <HoldForm
+        onPlaced={(hold) => {
+          replace(hold);
+          setNotice({ text: t('holdPlaced', { case: hold.caseReference ?? '' }), unknown: hold.peopleNotYetKnown });
+        }}
+      />
       {lifting && (
         <LiftDialog
           hold={lifting}
