@@ -200,7 +200,7 @@ describe('web UI: DPO area', function () {
     const items = page.locator('table.dpo-table').filter({ has: page.locator('caption', { hasText: 'Einzelne Streams' }) }).locator('tbody tr');
     const outcomes: Record<string, string> = {};
     for (const item of await items.all()) outcomes[(await item.locator('td[data-label="Stream"]').textContent())!] = (await item.locator('td[data-label="Ergebnis"]').textContent())!;
-    expect(outcomes).to.deep.equal({ [`post:${ids.company}`]: 'würde gelöscht', [`post:${ids.apollo}`]: 'gehalten (1 Legal Hold(s))' });
+    expect(outcomes).to.deep.equal({ [`post:${ids.company}`]: 'würde gelöscht', [`post:${ids.apollo}`]: 'gehalten (Legal Hold)' });
     const totals = (await page.locator('.dpo-totals').textContent())!;
     expect(totals).to.include('1 würden gelöscht').and.include('1 durch Legal Holds gehalten');
     expect(await seriousAxeViolations(page)).to.deep.equal([]);
@@ -246,6 +246,8 @@ describe('web UI: DPO area', function () {
     const w = await watchedPage(browser);
     w.expectFailure(403, '/api/audit/catalogue');
     w.expectFailure(403, '/api/holds');
+    w.expectFailure(403, '/api/audit/exports');
+    w.expectFailure(403, '/api/retention/runs');
     await signInThroughUi(w.page, t.base, 'bernd');
     await acceptGuidelineIfAsked(w.page);
     expect(await w.page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: /Datenschutz/ }).count()).to.equal(0);
@@ -260,6 +262,16 @@ describe('web UI: DPO area', function () {
     await w.page.getByRole('heading', { level: 1, name: 'Legal Holds' }).waitFor();
     expect(await w.page.getByRole('alert').textContent()).to.match(/^Nicht erlaubt: /);
     expect(await w.page.locator('li.dpo-hold').count()).to.equal(0);
+    expect(await w.page.getByRole('button', { name: 'Legal Hold setzen' }).count(), 'no form that cannot succeed').to.equal(0);
+    for (const [link, heading] of [
+      ['Exporte & Auskunft', 'Exporte & Auskunft'],
+      ['Aufbewahrung', 'Aufbewahrung'],
+    ]) {
+      await w.page.getByRole('link', { name: link }).click();
+      await w.page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      expect(await w.page.getByRole('alert').textContent()).to.match(/^Nicht erlaubt: .*data-protection officers/);
+      expect(await w.page.locator('form, table').count()).to.equal(1); // only the sign-out form
+    }
     expectNoProblems(w);
     await w.context.close();
   });

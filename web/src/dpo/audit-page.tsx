@@ -148,7 +148,7 @@ export function AuditPage() {
         <>
           <p class="muted">{t('auditIntro')}</p>
           <AuditFilterForm catalogue={catalogue.data.items} filters={filters} spaces={spaces.data?.items.map((s) => s.id) ?? []} />
-          <AuditResults filters={filters} catalogue={catalogue.data.items} />
+          <AuditResults key={JSON.stringify(filters)} filters={filters} catalogue={catalogue.data.items} />
           <StartExport key={JSON.stringify(filters)} filters={filters} />
         </>
       )}

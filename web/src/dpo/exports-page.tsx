@@ -68,15 +68,22 @@ function what(job: ExportJob): string {
 
 export function ExportsPage() {
   const jobs = useLoad((signal) => api<Page<ExportJob>>('/api/audit/exports', { query: { limit: 50 }, signal }), []);
+  // Whoever may not work with exports sees the refusal only, not a form that cannot succeed.
+  if (jobs.error !== undefined) {
+    return (
+      <>
+        <h1>{t('exportsTitle')}</h1>
+        <ProblemNotice error={jobs.error} onRetry={() => jobs.reload()} />
+      </>
+    );
+  }
   return (
     <>
       <h1>{t('exportsTitle')}</h1>
       <SubjectAccessForm onStarted={() => jobs.reload()} />
       <section aria-labelledby="export-jobs">
         <h2 id="export-jobs">{t('exportJobs')}</h2>
-        {jobs.error !== undefined ? (
-          <ProblemNotice error={jobs.error} onRetry={() => jobs.reload()} />
-        ) : !jobs.data ? (
+        {!jobs.data ? (
           <Loading />
         ) : jobs.data.items.length === 0 ? (
           <p class="muted">{t('noExports')}</p>

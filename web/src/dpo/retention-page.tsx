@@ -47,11 +47,8 @@ function runStatus(run: RetentionRun): string {
   return t('runCompleted', { shredded: run.shredded ?? 0, held: run.held ?? 0 });
 }
 
-function Runs() {
-  const runs = useLoad((signal) => api<{ runs: RetentionRun[] }>('/api/retention/runs', { query: { limit: 20 }, signal }), []);
-  if (runs.error !== undefined) return <ProblemNotice error={runs.error} onRetry={() => runs.reload()} />;
-  if (!runs.data) return <Loading />;
-  if (runs.data.runs.length === 0) return <p class="muted">{t('noRuns')}</p>;
+function Runs({ runs }: { runs: readonly RetentionRun[] }) {
+  if (runs.length === 0) return <p class="muted">{t('noRuns')}</p>;
   return (
     <div class="dpo-table-wrap">
       <table class="dpo-table">
@@ -65,7 +62,7 @@ function Runs() {
           </tr>
         </thead>
         <tbody>
-          {runs.data.runs.map((run) => (
+          {runs.map((run) => (
             <tr key={run.id}>
               <td data-label={t('startedAt')}>{formatDateTime(run.startedAt)}</td>
               <td data-label={t('trigger')}>{t(run.trigger === 'schedule' ? 'triggerSchedule' : run.trigger === 'cli' ? 'triggerCli' : 'triggerApi')}</td>
@@ -145,6 +142,16 @@ function Receipts() {
 }
 
 export function RetentionPage() {
+  // The runs are asked first: whoever may not read retention sees the one refusal, nothing else.
+  const runs = useLoad((signal) => api<{ runs: RetentionRun[] }>('/api/retention/runs', { query: { limit: 20 }, signal }), []);
+  if (runs.error !== undefined || !runs.data) {
+    return (
+      <>
+        <h1>{t('retentionTitle')}</h1>
+        {runs.error !== undefined ? <ProblemNotice error={runs.error} onRetry={() => runs.reload()} /> : <Loading />}
+      </>
+    );
+  }
   return (
     <>
       <h1>{t('retentionTitle')}</h1>
@@ -152,7 +159,7 @@ export function RetentionPage() {
       <DryRun />
       <section aria-labelledby="runs">
         <h2 id="runs">{t('runsTitle')}</h2>
-        <Runs />
+        <Runs runs={runs.data.runs} />
       </section>
       <section aria-labelledby="receipts">
         <h2 id="receipts">{t('receiptsTitle')}</h2>

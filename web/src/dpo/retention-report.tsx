@@ -79,7 +79,7 @@ export function RetentionReportView({ report }: { report: RetentionReport }) {
                     </td>
                     <td data-label={t('rule')}>{ruleText(item.rule)}</td>
                     <td data-label={t('lastContent')}>{formatDateTime(item.lastContentAt)}</td>
-                    <td data-label={t('outcome')}>{item.heldBy && item.heldBy.length > 0 ? t('keptByHold', { count: item.heldBy.length }) : report.dryRun ? t('wouldShred') : t('shreddedItem')}</td>
+                    <td data-label={t('outcome')}>{item.heldBy && item.heldBy.length > 0 ? t(item.heldBy.length === 1 ? 'keptByHoldOne' : 'keptByHold', { count: item.heldBy.length }) : report.dryRun ? t('wouldShred') : t('shreddedItem')}</td>
                   </tr>
                 ))}
               </tbody>
