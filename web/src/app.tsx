@@ -71,6 +71,7 @@ export function App() {
               <Router>
                 {[
                   ...routes.map((r) => <Route key={r.path} path={r.path} component={r.component} />),
+                  <Route key="dpo-home" path="/dpo" component={DpoArea} />,
                   <Route key="dpo" path="/dpo/*" component={DpoArea} />,
                   <Route key="admin" path="/admin/*" component={AdminArea} />,
                   <Route key="404" default component={NotFound} />,
