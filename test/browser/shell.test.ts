@@ -53,6 +53,11 @@ describe('web UI: shell', function () {
     expect(manifest.display).to.equal('standalone');
     expect(manifest.icons.map((i) => i.sizes)).to.include.members(['192x192', '512x512']);
     expect((await page.request.get(`${t.base}/icons/icon-192.png`)).status()).to.equal(200);
+    // What does not fit the tab bar is under "More": the admin area, for an admin.
+    await nav.getByRole('link', { name: /More/ }).click();
+    await page.getByRole('heading', { name: 'More' }).waitFor();
+    expect(await page.getByRole('main').getByRole('link', { name: 'Administration' }).count()).to.equal(1);
+    expect(await page.getByRole('main').getByRole('link', { name: 'Data protection' }).count()).to.equal(0);
     await screenshot(page, 'home-phone');
     expectNoProblems(w);
     await w.context.close();

@@ -12,7 +12,8 @@ interface NavItem {
   readonly label: string;
   readonly icon: string;
   readonly badge?: number;
-  readonly phone: boolean;
+  /** Shown in the phone's tab bar ('only': there alone); the others are under "Mehr". */
+  readonly phone: boolean | 'only';
 }
 
 function Badge({ count }: { count: number }) {
@@ -40,6 +41,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
     { href: `/people/${encodeURIComponent(who.id)}`, label: t('profile'), icon: '☺', phone: false },
     ...(hasRole('dpo') ? [{ href: '/dpo', label: t('dpo'), icon: '⚖', phone: false }] : []),
     ...(hasRole('admin') ? [{ href: '/admin', label: t('admin'), icon: '⚙', phone: false }] : []),
+    { href: '/more', label: t('more'), icon: '…', phone: 'only' },
   ];
   return (
     <div class="shell">
@@ -69,7 +71,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
       <nav class="sidenav" aria-label={t('mainNav')}>
         <ul>
           {items.map((item) => (
-            <li key={item.href} class={item.phone ? 'on-phone' : 'not-on-phone'}>
+            <li key={item.href} class={item.phone === 'only' ? 'only-phone' : item.phone ? 'on-phone' : 'not-on-phone'}>
               <a href={item.href} aria-current={isCurrent(path, item.href) ? 'page' : undefined}>
                 <span class="icon" aria-hidden="true">
                   {item.icon}
