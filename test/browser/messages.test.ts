@@ -47,10 +47,12 @@ describe('web UI: messages and notifications', function () {
 
   it('starts a conversation through the picker; messages arrive live and the unread badge follows', async function () {
     [ada, bernd] = await Promise.all([watchedPage(browser), watchedPage(browser)]);
-    for (const [w, user] of [[bernd, 'bernd'], [ada, 'ada']] as const) {
-      await signInThroughUi(w.page, t.base, user);
-      await acceptGuidelineIfAsked(w.page);
-    }
+    await Promise.all(
+      ([[bernd, 'bernd'], [ada, 'ada']] as const).map(async ([w, user]) => {
+        await signInThroughUi(w.page, t.base, user);
+        await acceptGuidelineIfAsked(w.page);
+      }),
+    );
     const a = ada.page;
     const b = bernd.page;
     await b.goto(`${t.base}/messages`);
@@ -233,6 +235,48 @@ describe('web UI: messages and notifications', function () {
     expect(await clara.page.getByRole('link', { name: /Ada|Bernd/ }).count()).to.equal(0);
     expectNoProblems(clara);
     await clara.context.close();
+  });
+
+  it('starts a titled group from a profile link and pages back to older messages', async function () {
+    const b = bernd.page;
+    // A profile's "write a message" link preselects the person.
+    await b.goto(`${t.base}/messages/new?to=ada`);
+    await b.getByRole('button', { name: 'Ada Berger entfernen' }).waitFor();
+    const picker = b.getByRole('combobox', { name: 'Mit wem?' });
+    await picker.fill('cla');
+    await b.getByRole('option', { name: /Clara Hoffmann/ }).waitFor();
+    await picker.press('Enter'); // the only suggestion
+    await b.getByRole('button', { name: 'Clara Hoffmann entfernen' }).waitFor();
+    // Someone already chosen is not offered again; Escape closes the suggestions.
+    await picker.fill('ada');
+    await b.getByText('Niemand gefunden.').waitFor();
+    expect(await picker.getAttribute('aria-expanded')).to.equal('true');
+    await picker.press('Escape');
+    expect(await picker.getAttribute('aria-expanded')).to.equal('false');
+    expect(await b.getByText('Niemand gefunden.').count()).to.equal(0);
+    await picker.fill('');
+    const title = unique('Kantinenrunde');
+    await b.getByRole('textbox', { name: 'Titel der Gruppe (optional)' }).fill(title);
+    await b.getByRole('button', { name: 'Unterhaltung starten' }).click();
+    await b.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await b.getByText('Mit: Ada Berger, Clara Hoffmann').waitFor();
+    const conversationId = b.url().split('/').pop()!;
+
+    const adaApi = await person(t, 'ada');
+    for (let i = 1; i <= 21; i++) expect((await call(t, adaApi, 'POST', `/api/conversations/${conversationId}/messages`, { text: `Nachricht ${i}` })).status).to.equal(201);
+    await b.locator('.messages .message', { hasText: 'Nachricht 21' }).waitFor();
+    await b.reload();
+    await b.locator('.messages .message', { hasText: 'Nachricht 21' }).waitFor();
+    expect(await b.locator('.messages .message').count()).to.equal(20);
+    // Newest at the bottom.
+    expect(await b.locator('.messages .message .message-text').last().textContent()).to.equal('Nachricht 21\n');
+    await b.getByRole('button', { name: 'Ältere laden' }).click();
+    await b.locator('.messages .message-text', { hasText: /^\s*Nachricht 1\s*$/ }).waitFor();
+    expect(await b.locator('.messages .message').count()).to.equal(21);
+    expect(await b.locator('.messages .message .message-text').first().textContent()).to.equal('Nachricht 1\n');
+    expect(await b.getByRole('button', { name: 'Ältere laden' }).count()).to.equal(0);
+    expectNoProblems(ada);
+    expectNoProblems(bernd);
     await ada.context.close();
     await bernd.context.close();
   });

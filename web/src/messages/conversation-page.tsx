@@ -76,9 +76,14 @@ export function ConversationPage({ params }: { params: Record<string, string> })
     [id, myId, markRead],
   );
 
-  // New messages at the bottom stay in view, unless the reader scrolled up to older ones.
+  // New messages at the bottom stay in view, unless the reader scrolled up to older ones;
+  // older ones added above keep what the reader was looking at in place.
+  const heightBeforeOlder = useRef<number | undefined>(undefined);
   useLayoutEffect(() => {
-    if (stickToBottom.current) window.scrollTo(0, document.documentElement.scrollHeight);
+    const height = document.documentElement.scrollHeight;
+    if (heightBeforeOlder.current !== undefined) window.scrollBy(0, height - heightBeforeOlder.current);
+    else if (stickToBottom.current) window.scrollTo(0, height);
+    heightBeforeOlder.current = undefined;
   }, [messages]);
 
   const loadOlder = async () => {
@@ -87,6 +92,7 @@ export function ConversationPage({ params }: { params: Record<string, string> })
     try {
       const page = await api<Page<Message>>(`/api/conversations/${encodeURIComponent(id)}/messages`, { query: { cursor: older } });
       stickToBottom.current = false;
+      heightBeforeOlder.current = document.documentElement.scrollHeight;
       setMessages((list) => merged(page.items, list));
       setOlder(page.next);
     } catch (err) {
