@@ -221,18 +221,22 @@ describe('web UI: messages and notifications', function () {
   });
 
   it('keeps a third person out of a conversation that is not theirs', async function () {
-    const clara = await watchedPage(browser);
+    // In English, to see that language through too.
+    const clara = await watchedPage(browser, { locale: 'en-GB' });
     await signInThroughUi(clara.page, t.base, 'clara');
     await acceptGuidelineIfAsked(clara.page);
     clara.expectFailure(404, '/api/conversations/');
     await clara.page.goto(conversationUrl);
-    await clara.page.getByText('Nicht gefunden – oder nicht für dich sichtbar.').waitFor();
+    await clara.page.getByText('Not found – or not visible to you.').waitFor();
     expect(await clara.page.locator('main').textContent()).not.to.include(firstText);
     expect(await clara.page.locator('.message').count()).to.equal(0);
     // Her own list has nothing of it either.
     await clara.page.goto(`${t.base}/messages`);
-    await clara.page.getByText('Noch keine Unterhaltungen').waitFor();
+    await clara.page.getByText('No conversations yet').waitFor();
     expect(await clara.page.getByRole('link', { name: /Ada|Bernd/ }).count()).to.equal(0);
+    await clara.page.getByRole('link', { name: 'New conversation' }).click();
+    await clara.page.getByRole('combobox', { name: 'With whom?' }).waitFor();
+    expect(await seriousAxeViolations(clara.page)).to.deep.equal([]);
     expectNoProblems(clara);
     await clara.context.close();
   });

@@ -110,7 +110,8 @@ export function ConversationPage({ params }: { params: Record<string, string> })
         <ProblemNotice error={loaded.error} onRetry={() => loaded.reload()} />
       </section>
     );
-  if (!loaded.data) return <Loading />;
+  // Another conversation's data stays until this one's arrives: never show it under this address.
+  if (!loaded.data || loaded.data.conversation.id !== id) return <Loading />;
   const { conversation } = loaded.data;
   const others = othersIn(conversation, myId);
   return (

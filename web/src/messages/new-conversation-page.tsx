@@ -1,8 +1,8 @@
 // /messages/new (?to=<userId> from a profile): pick people, name a group if it is one, start.
 // For one other person the server answers the existing conversation between the two.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api, newIdempotencyKey } from '../api.js';
+import { api, ApiError, newIdempotencyKey } from '../api.js';
 import { me } from '../session.js';
 import { ProblemNotice } from '../ui/problem-notice.js';
 import { PeoplePicker } from './people-picker.js';
@@ -18,7 +18,8 @@ export function NewConversationPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [note, setNote] = useState<string | undefined>(undefined);
-  const [key] = useState(newIdempotencyKey);
+  // Kept for a retry after a lost answer; a new one once the server has answered.
+  const key = useRef(newIdempotencyKey());
   const to = query.to;
 
   useEffect(() => {
@@ -45,10 +46,11 @@ export function NewConversationPage() {
     setError(undefined);
     try {
       const body = { participants: chosen.map((p) => p.id), ...(group && title.trim() !== '' ? { title: title.trim() } : {}) };
-      const conversation = await api<Conversation | undefined>('/api/conversations', { method: 'POST', body, idempotencyKey: key });
+      const conversation = await api<Conversation | undefined>('/api/conversations', { method: 'POST', body, idempotencyKey: key.current });
       if (conversation) route(`/messages/${conversation.id}`);
       else setNote(t('startedSoon'));
     } catch (err) {
+      if (err instanceof ApiError && err.status !== 0) key.current = newIdempotencyKey();
       setError(err);
     } finally {
       setBusy(false);
