@@ -9,6 +9,7 @@ import { problemText } from '../ui/problem-notice.js';
 import { ProblemNotice } from '../ui/problem-notice.js';
 import { t } from './strings.js';
 import type { Attachment, Message } from './types.js';
+import { Icon } from '../ui/icons.js';
 
 interface Upload {
   readonly key: string;
@@ -102,7 +103,7 @@ export function MessageBox({ conversationId, onSent }: { conversationId: string;
           {attached.map((a) => (
             <li key={a.id}>
               <span>
-                📎 {a.name} <span class="muted">({formatBytes(a.size)})</span>
+                <Icon name="paperclip" size={16} /> {a.name} <span class="muted">({formatBytes(a.size)})</span>
               </span>
               <button type="button" class="link" aria-label={t('removeAttachment', { name: a.name })} onClick={() => setAttached((list) => list.filter((x) => x.id !== a.id))}>
                 ×
@@ -137,7 +138,7 @@ export function MessageBox({ conversationId, onSent }: { conversationId: string;
           {t('sendHint')}
         </span>
         <label class="button attach-button">
-          📎 {t('attach')}
+          <Icon name="paperclip" size={16} /> {t('attach')}
           <input ref={fileInput} type="file" multiple class="visually-hidden" onChange={(e) => addFiles((e.target as HTMLInputElement).files)} />
         </label>
         <button type="submit" class="primary" disabled={sending || busyUploading}>

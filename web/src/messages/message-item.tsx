@@ -8,6 +8,7 @@ import { ProblemNotice } from '../ui/problem-notice.js';
 import { t as shared } from '../ui/strings.js';
 import { t } from './strings.js';
 import type { Message } from './types.js';
+import { Icon } from '../ui/icons.js';
 
 export function MessageItem({ message, mine, onDeleted }: { message: Message; mine: boolean; onDeleted: (id: string) => void }) {
   const [confirming, setConfirming] = useState(false);
@@ -41,7 +42,7 @@ export function MessageItem({ message, mine, onDeleted }: { message: Message; mi
           {message.attachments.map((a) => (
             <li key={a.id}>
               <a href={a.url} download={a.name} aria-label={t('download', { name: a.name, size: formatBytes(a.size) })}>
-                📎 {a.name}
+                <Icon name="paperclip" size={16} /> {a.name}
               </a>{' '}
               <span class="muted small">{formatBytes(a.size)}</span>
             </li>
