@@ -49,6 +49,8 @@ export class ActivePolicy {
   private active: CompiledPolicy | undefined;
   private activatedAt = new Date(0);
   private rejected: RejectedPolicy | undefined;
+  /** The test files the folder held with the active set, when this process read them there. */
+  private tests: { readonly version: string; readonly files: Readonly<Record<string, string>> } | undefined;
   private streamVersion = 0;
   private watcher: FSWatcher | undefined;
   private follower: Subscription | undefined;
@@ -80,6 +82,14 @@ export class ActivePolicy {
 
   get lastRejected(): RejectedPolicy | undefined {
     return this.rejected;
+  }
+
+  /**
+   * The test files that came with the active set from the folder (name → text), or undefined
+   * when this process has not read that set from its folder (activated by another process).
+   */
+  get testFiles(): Readonly<Record<string, string>> | undefined {
+    return this.tests && this.active?.version === this.tests.version ? this.tests.files : undefined;
   }
 
   /** Called with each newly active policy (after activation here or in another process). */
@@ -156,11 +166,12 @@ export class ActivePolicy {
       await this.reject(trigger, null, err.problems);
       return;
     }
-    const { policy, tests } = loaded;
+    const { policy, tests, testFiles } = loaded;
     if (!tests.passed) {
       await this.reject(trigger, policy.version, testFailures(tests));
       return;
     }
+    this.tests = { version: policy.version, files: testFiles };
     const history = known ?? (await this.history());
     if (this.active?.version === policy.version) return;
     // At start, a folder holding a set that was active before a newer one is a server that
