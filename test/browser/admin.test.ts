@@ -135,14 +135,17 @@ describe('web UI: admin area', function () {
     expectNoProblems(ines);
   });
 
-  it('fits a phone', async function () {
-    const w = await watchedPage(browser, { viewport: PHONE });
+  it('fits a phone, in English for an English browser', async function () {
+    const w = await watchedPage(browser, { viewport: PHONE, locale: 'en-GB' });
     const { page } = w;
     await signInThroughUi(page, t.base, 'ines');
     await acceptGuidelineIfAsked(page);
     await page.goto(`${t.base}/admin`);
-    await page.getByRole('heading', { name: 'Abgelehnte Fassung' }).waitFor();
-    await page.getByRole('heading', { name: 'Richtlinientests' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Active policy' }).waitFor();
+    const rejected = page.getByRole('region', { name: 'Rejected set', exact: true });
+    await rejected.waitFor();
+    expect(await rejected.textContent()).to.include('The active set keeps deciding');
+    await page.getByText(/^\d+ passed, 0 failed$/).waitFor();
     const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
     const wide = await page.evaluate(() => {
       const d = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ tagName: string; className: string; getBoundingClientRect(): { right: number } }> } }).document;
