@@ -12,7 +12,7 @@ export const adminPaths = {
     get: {
       operationId: 'adminPolicy',
       summary:
-        'The active policy set as administrators see it: version and when this process activated it, its files, the last set the server refused (with each problem located by file and line, relative to the policy folder) while the active set kept deciding, the results of the set’s own test cases (failures first), and the vocabulary of the explain form (subjects with actions and fields, roles, spaces, known people). Needs read on Policy; 403 with the policy’s reason otherwise.',
+        'The active policy set as administrators see it: version and when it was activated, its files, the last set the server refused (with each problem located by file and line, relative to the policy folder) while the active set kept deciding, the results of the set’s own test cases (failures first), and the vocabulary of the explain form (subjects with actions and fields, roles, spaces, known people). Needs read on Policy; 403 with the policy’s reason otherwise.',
       security: signedIn,
       responses: { '200': { description: 'The active policy', content: json('AdminPolicy') }, '401': problem, '403': problem },
     },
@@ -73,7 +73,7 @@ export const adminSchemas = {
     additionalProperties: false,
     properties: {
       version: { type: 'string', description: 'SHA-256 of the active set' },
-      activatedAt: { type: 'string', format: 'date-time', description: 'When this process took the set up' },
+      activatedAt: { type: 'string', format: 'date-time', description: 'When the set was activated (its PolicyActivated event)' },
       files: texts,
       lastRejected: {
         type: ['object', 'null'],

@@ -149,5 +149,13 @@ describe('admin view of the policy (HTTP)', function () {
     // The old set still decides: bernd, an employee, posts in the company space.
     await acceptGuideline(t, bernd);
     expect((await call(t, bernd, 'POST', '/api/spaces/all-company/posts', { text: 'Läuft noch' })).status).to.equal(201);
+
+    // A restart with the folder still broken: the same set, active since its activation, not since the restart.
+    await t.restart();
+    const restarted = (await call<PolicyOverview>(t, ines, 'GET', '/api/admin/policy')).body;
+    expect(restarted.version).to.equal(before.version);
+    expect(restarted.activatedAt).to.equal(before.activatedAt);
+    expect(restarted.lastRejected!.problems[0]).to.deep.include({ file: 'spaces.yaml', line });
+    expect(restarted.tests.source).to.equal('folder');
   });
 });
