@@ -5,9 +5,11 @@ import type { Projection } from '../events/projector.js';
 import type { AppAbility } from '../policy/compile.js';
 import { wherePermitted, type ColumnMap } from '../policy/sql-filter.js';
 
+// A conversation's files have no space and no classification: NULL-safe, or a deny on spaces
+// (NOT space_id IN ('hr')) would be NULL for them and hide them from their own participants.
 export const ATTACHMENT_COLUMNS: ColumnMap = {
-  spaceId: { column: 'attachments.space_id', kind: 'text' },
-  classification: { column: 'attachments.classification', kind: 'text' },
+  spaceId: { column: 'attachments.space_id', kind: 'text', nullable: true },
+  classification: { column: 'attachments.classification', kind: 'text', nullable: true },
   authorId: { column: 'attachments.author_id', kind: 'text' },
   mediaType: { column: 'attachments.media_type', kind: 'text' },
   participants: { column: 'attachments.participants', kind: 'list' },

@@ -50,7 +50,7 @@ export function commandLine(): Command {
   program
     .command('serve')
     .description(
-      'Apply pending migrations, activate the policy folder, and run the HTTP server until SIGTERM or SIGINT. Sign-in uses OIDC_ISSUER; without it (never in production) a development identity provider runs at $PUBLIC_URL/oidc with the demo people of FLURFUNK_DEV_USERS.',
+      'Apply pending migrations, activate the policy folder, and run the HTTP server (the API under /api and the web UI built into dist/web by npm run build) until SIGTERM or SIGINT. Sign-in uses OIDC_ISSUER; without it (never in production) a development identity provider runs at $PUBLIC_URL/oidc with the demo people of FLURFUNK_DEV_USERS.',
     )
     .action(later(serve, 'serveCommand'));
 

@@ -7,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import type { Runtime } from '../runtime.js';
 import { DEV_ISSUER_PATH, type Identity } from '../identity/identity.js';
 import { DEV_PAGE_STYLE_HASH } from '../identity/dev-pages.js';
+import { adminRoutes } from './admin-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { composerRoutes } from './composer-routes.js';
@@ -106,6 +107,7 @@ export function createApp(runtime: Runtime, lifecycle: Lifecycle, services: Serv
   app.use(privilegedReadRoutes(runtime, projector));
   app.use(holdRoutes(runtime, projector));
   app.use(retentionRoutes(runtime, projector));
+  app.use(adminRoutes(runtime));
   app.use(streamRoutes(runtime, projector, identity, feed));
   app.use(webUiRoutes());
   app.use(notFound);

@@ -34,6 +34,8 @@ interface Activation {
   readonly streamVersion: number;
   readonly version: string;
   readonly files: Record<string, string>;
+  /** When it was activated (its event); undefined for one being activated now. */
+  readonly at?: Date;
 }
 
 export interface ActivePolicyOptions {
@@ -49,6 +51,8 @@ export class ActivePolicy {
   private active: CompiledPolicy | undefined;
   private activatedAt = new Date(0);
   private rejected: RejectedPolicy | undefined;
+  /** The test files the folder held with the active set, when this process read them there. */
+  private tests: { readonly version: string; readonly files: Readonly<Record<string, string>> } | undefined;
   private streamVersion = 0;
   private watcher: FSWatcher | undefined;
   private follower: Subscription | undefined;
@@ -82,6 +86,14 @@ export class ActivePolicy {
     return this.rejected;
   }
 
+  /**
+   * The test files that came with the active set from the folder (name → text), or undefined
+   * when this process has not read that set from its folder (activated by another process).
+   */
+  get testFiles(): Readonly<Record<string, string>> | undefined {
+    return this.tests && this.active?.version === this.tests.version ? this.tests.files : undefined;
+  }
+
   /** Called with each newly active policy (after activation here or in another process). */
   onChange(listener: (policy: CompiledPolicy) => void): () => void {
     this.listeners.add(listener);
@@ -107,7 +119,8 @@ export class ActivePolicy {
     const head = await store.head();
     const history = await this.history();
     const latest = history.at(-1);
-    if (latest) this.adopt(latest);
+    // Active since its activation, not since this process started.
+    if (latest) this.adopt(latest, latest.at);
     await this.proposeFolder('startup', history);
     if (!this.active) throw new PolicyInvalidError(this.rejected?.problems ?? [], 'No policy set has ever been activated and the policy folder cannot be');
     this.follower = store.subscribe(head.position, (events) => {
@@ -156,11 +169,12 @@ export class ActivePolicy {
       await this.reject(trigger, null, err.problems);
       return;
     }
-    const { policy, tests } = loaded;
+    const { policy, tests, testFiles } = loaded;
     if (!tests.passed) {
       await this.reject(trigger, policy.version, testFailures(tests));
       return;
     }
+    this.tests = { version: policy.version, files: testFiles };
     const history = known ?? (await this.history());
     if (this.active?.version === policy.version) return;
     // At start, a folder holding a set that was active before a newer one is a server that
@@ -177,21 +191,24 @@ export class ActivePolicy {
     const previous = this.active;
     const diff = previous ? summarize(diffPolicies(previous.set, policy.set)) : null;
     const data: JsonObject = { version: policy.version, previousVersion: previous?.version ?? null, files: { ...policy.set.files }, diff, trigger: triggerInfo(trigger) };
+    let activatedAt: Date | undefined;
     try {
-      await this.options.store.append(POLICY_STREAM, [{ type: 'PolicyActivated', data }], { expectedVersion: this.streamVersion, actor: POLICY_ACTOR, policyVersion: policy.version });
+      const appended = await this.options.store.append(POLICY_STREAM, [{ type: 'PolicyActivated', data }], { expectedVersion: this.streamVersion, actor: POLICY_ACTOR, policyVersion: policy.version });
+      activatedAt = appended.events[0]?.occurredAt;
     } catch (err) {
       if (!(err instanceof WrongExpectedVersionError)) throw err;
       // Another process activated something meanwhile: catch up, then decide again.
       const history = await this.history();
       const latest = history.at(-1);
-      if (latest) this.adopt(latest);
+      if (latest) this.adopt(latest, latest.at);
       if (this.active?.version !== policy.version) await this.activate(policy, trigger);
       return;
     }
     this.streamVersion += 1;
     this.rejected = undefined;
     this.options.logger.info({ policyVersion: policy.version, previousVersion: previous?.version, trigger, gains: diff?.gains, losses: diff?.losses }, 'policy activated');
-    this.adopt({ streamVersion: this.streamVersion, version: policy.version, files: { ...policy.set.files } }, this.options.clock());
+    // The event's time: what another process, or this one after a restart, will say too.
+    this.adopt({ streamVersion: this.streamVersion, version: policy.version, files: { ...policy.set.files } }, activatedAt ?? this.options.clock());
   }
 
   private async reject(trigger: PolicyTrigger, version: string | null, problems: readonly string[]): Promise<void> {
@@ -227,7 +244,7 @@ export class ActivePolicy {
 
 function toActivation(e: RecordedEvent): Activation {
   const data = e.data as { version: string; files: Record<string, string> };
-  return { streamVersion: e.streamVersion, version: data.version, files: data.files };
+  return { streamVersion: e.streamVersion, version: data.version, files: data.files, at: e.occurredAt };
 }
 
 function triggerInfo(kind: PolicyTrigger): JsonObject {

@@ -2,7 +2,7 @@
 // identity provider would send them), action, subject with fields, expected allow or deny.
 import { actionsOf, fieldsOf, type SubjectType } from './catalogue.js';
 import type { CompiledPolicy } from './compile.js';
-import { decide, formatDecision } from './explain.js';
+import { decide, formatDecision, type Decision } from './explain.js';
 import { schemaProblems, validatePolicyTestFile } from './schema-errors.js';
 import { YamlSource, type Location, type PolicyProblem } from './yaml-source.js';
 
@@ -20,6 +20,7 @@ export interface TestCase {
 export interface CaseResult {
   readonly case: TestCase;
   readonly passed: boolean;
+  readonly decision: Decision;
   /** What happened, with the deciding rule: the admin's first clue when a case fails. */
   readonly detail: string;
 }
@@ -73,7 +74,7 @@ export function runCases(policy: CompiledPolicy, cases: readonly TestCase[]): Ca
       passed = false;
       detail += `\n  expected the reason to contain: ${c.because}`;
     }
-    return { case: c, passed, detail };
+    return { case: c, passed, decision: d, detail };
   });
 }
 

@@ -227,7 +227,12 @@ describe('direct messages, attachments and notifications', function () {
       const note = await upload(bernd, `conversationId=${conversation.id}`, 'notiz.csv', Buffer.from('a;b\n1;2\n'));
       expect(note.body.mediaType).to.equal('text/csv');
       expect((await upload(clara, `conversationId=${conversation.id}`, 'x.txt', Buffer.from('hallo'))).status).to.equal(404);
-      expect((await call(bernd, 'POST', `/api/conversations/${conversation.id}/messages`, { text: 'Anbei', attachments: [note.body.id] })).status).to.equal(201);
+      const sent = await call(bernd, 'POST', `/api/conversations/${conversation.id}/messages`, { text: 'Anbei', attachments: [note.body.id] });
+      expect(sent.status).to.equal(201);
+      // The message shows its file to both participants (a deny on spaces must not hide files that have no space).
+      expect(sent.body.attachments.map((a) => a.id)).to.deep.equal([note.body.id]);
+      const listed = (await call(ada, 'GET', `/api/conversations/${conversation.id}/messages`)).body.items.find((m) => m.id === sent.body.id) as unknown as Body | undefined;
+      expect(listed?.attachments.map((a) => a.name)).to.deep.equal(['notiz.csv']);
       expect((await download(ada, note.body.url)).bytes.toString()).to.equal('a;b\n1;2\n');
       expect((await download(clara, note.body.url)).status).to.equal(404);
       expect((await download(ines, note.body.url)).status, 'not even an administrator').to.equal(404);

@@ -61,7 +61,7 @@ async function problemOf(res: Response): Promise<Problem> {
   return { type: 'about:blank', title: res.statusText || 'Error', status: res.status };
 }
 
-/** Answers the parsed JSON body, or undefined for 202/204 (recorded, nothing to show yet). */
+/** Answers the parsed JSON body, or undefined when there is none. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -82,7 +82,9 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     throw new ApiError({ type: 'urn:flurfunk:problem:offline', title: 'Network error', status: 0 });
   }
   if (!res.ok) throw new ApiError(await problemOf(res));
-  if (res.status === 202 || res.status === 204) return undefined as T;
+  // 204, and a 202 "recorded but not yet in the lists" (a problem document): nothing to show
+  // yet. A 202 with a JSON body (a job that was started) is the answer.
+  if (res.status === 204 || !(res.headers.get('content-type') ?? '').startsWith('application/json')) return undefined as T;
   return (await res.json()) as T;
 }
 

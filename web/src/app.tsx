@@ -11,6 +11,7 @@ import { feedRoutes } from './feed/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { GuidelineScreen, type Guideline } from './shell/guideline.js';
 import { Layout } from './shell/layout.js';
+import { MorePage } from './shell/more-page.js';
 import { SignInScreen } from './shell/sign-in.js';
 import { t } from './shell/strings.js';
 import { Loading } from './ui/loading.js';
@@ -71,8 +72,11 @@ export function App() {
               <Router>
                 {[
                   ...routes.map((r) => <Route key={r.path} path={r.path} component={r.component} />),
+                  <Route key="dpo-home" path="/dpo" component={DpoArea} />,
                   <Route key="dpo" path="/dpo/*" component={DpoArea} />,
                   <Route key="admin" path="/admin/*" component={AdminArea} />,
+                  <Route key="admin-home" path="/admin" component={AdminArea} />,
+                  <Route key="more" path="/more" component={MorePage} />,
                   <Route key="404" default component={NotFound} />,
                 ]}
               </Router>

@@ -38,8 +38,13 @@ export async function loadSession(): Promise<Me | null> {
   }
 }
 
+let unreadAsked = 0;
+
+/** Re-reads the counts; when calls overlap, the answer to the latest one wins, whatever order they arrive in. */
 export async function refreshUnread(): Promise<void> {
-  unread.value = await api<UnreadCounts>('/api/unread');
+  const mine = ++unreadAsked;
+  const counts = await api<UnreadCounts>('/api/unread');
+  if (mine === unreadAsked) unread.value = counts;
 }
 
 export function hasRole(role: string): boolean {

@@ -5,14 +5,18 @@ import { useLocation } from 'preact-iso';
 import { csrf } from '../api.js';
 import { connected } from '../live.js';
 import { displayName, hasRole, me, unread } from '../session.js';
+import { Icon, type IconName } from '../ui/icons.js';
 import { t } from './strings.js';
 
 interface NavItem {
   readonly href: string;
   readonly label: string;
-  readonly icon: string;
+  /** A shorter label for the phone's tab bar, where six items share the width. */
+  readonly short?: string;
+  readonly icon: IconName;
   readonly badge?: number;
-  readonly phone: boolean;
+  /** Shown in the phone's tab bar ('only': there alone); the others are under "Mehr". */
+  readonly phone: boolean | 'only';
 }
 
 function Badge({ count }: { count: number }) {
@@ -32,14 +36,15 @@ export function Layout({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
   const who = me.value!;
   const items: NavItem[] = [
-    { href: '/', label: t('home'), icon: '⌂', phone: true },
-    { href: '/spaces', label: t('spaces'), icon: '#', phone: true },
-    { href: '/messages', label: t('messages'), icon: '✉', badge: unread.value.messages, phone: true },
-    { href: '/notifications', label: t('notifications'), icon: '🔔', badge: unread.value.notifications, phone: true },
-    { href: '/search', label: t('search'), icon: '🔍', phone: true },
-    { href: `/people/${encodeURIComponent(who.id)}`, label: t('profile'), icon: '☺', phone: false },
-    ...(hasRole('dpo') ? [{ href: '/dpo', label: t('dpo'), icon: '⚖', phone: false }] : []),
-    ...(hasRole('admin') ? [{ href: '/admin', label: t('admin'), icon: '⚙', phone: false }] : []),
+    { href: '/', label: t('home'), icon: 'home', phone: true },
+    { href: '/spaces', label: t('spaces'), icon: 'spaces', phone: true },
+    { href: '/messages', label: t('messages'), icon: 'messages', badge: unread.value.messages, phone: true },
+    { href: '/notifications', label: t('notifications'), short: t('notificationsShort'), icon: 'bell', badge: unread.value.notifications, phone: true },
+    { href: '/search', label: t('search'), icon: 'search', phone: true },
+    { href: `/people/${encodeURIComponent(who.id)}`, label: t('profile'), icon: 'person', phone: false },
+    ...(hasRole('dpo') ? [{ href: '/dpo', label: t('dpo'), icon: 'shield' as const, phone: false }] : []),
+    ...(hasRole('admin') ? [{ href: '/admin', label: t('admin'), icon: 'gear' as const, phone: false }] : []),
+    { href: '/more', label: t('more'), icon: 'more', phone: 'only' },
   ];
   return (
     <div class="shell">
@@ -69,12 +74,19 @@ export function Layout({ children }: { children: ComponentChildren }) {
       <nav class="sidenav" aria-label={t('mainNav')}>
         <ul>
           {items.map((item) => (
-            <li key={item.href} class={item.phone ? 'on-phone' : 'not-on-phone'}>
+            <li key={item.href} class={item.phone === 'only' ? 'only-phone' : item.phone ? 'on-phone' : 'not-on-phone'}>
               <a href={item.href} aria-current={isCurrent(path, item.href) ? 'page' : undefined}>
-                <span class="icon" aria-hidden="true">
-                  {item.icon}
+                <span class="icon">
+                  <Icon name={item.icon} />
                 </span>
-                <span class="label">{item.label}</span>
+                {item.short ? (
+                  <span class="label">
+                    <span class="long-label">{item.label}</span>
+                    <span class="short-label">{item.short}</span>
+                  </span>
+                ) : (
+                  <span class="label">{item.label}</span>
+                )}
                 {item.badge !== undefined && <Badge count={item.badge} />}
               </a>
             </li>
