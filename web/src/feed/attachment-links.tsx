@@ -1,6 +1,7 @@
 // A post's files as download links with name and size; the server sends them as downloads
 // of the type it found in the content, never rendered in Flurfunk's page.
 import { formatBytes } from '../i18n.js';
+import { Icon } from '../ui/icons.js';
 import { t } from './strings.js';
 import type { Attachment } from './types.js';
 
@@ -11,7 +12,7 @@ export function AttachmentLinks({ attachments }: { attachments: readonly Attachm
       {attachments.map((a) => (
         <li key={a.id}>
           <a href={a.url} download={a.name}>
-            {a.name}
+            <Icon name="paperclip" size={16} /> {a.name}
           </a>{' '}
           <span class="muted">({formatBytes(a.size)})</span>
         </li>

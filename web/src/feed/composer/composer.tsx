@@ -5,6 +5,7 @@
 // reuses the attempt's Idempotency-Key, so a post is never made twice.
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, newIdempotencyKey } from '../../api.js';
+import { Icon } from '../../ui/icons.js';
 import { ProblemNotice } from '../../ui/problem-notice.js';
 import { Announcer, useAnnouncer } from '../announcer.js';
 import { t } from '../strings.js';
@@ -202,7 +203,7 @@ export function Composer({ kind, label, spaceId, initialText = '', submitLabel, 
                   e.currentTarget.value = '';
                 }}
               />
-              {t('attach')}
+              <Icon name="paperclip" size={18} /> {t('attach')}
             </label>
           )}
         </div>
