@@ -38,7 +38,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
   const items: NavItem[] = [
     { href: '/', label: t('home'), icon: 'home', phone: true },
     { href: '/spaces', label: t('spaces'), icon: 'spaces', phone: true },
-    { href: '/messages', label: t('messages'), icon: 'messages', badge: unread.value.messages, phone: true },
+    { href: '/messages', label: t('messages'), short: t('messagesShort'), icon: 'messages', badge: unread.value.messages, phone: true },
     { href: '/notifications', label: t('notifications'), short: t('notificationsShort'), icon: 'bell', badge: unread.value.notifications, phone: true },
     { href: '/search', label: t('search'), icon: 'search', phone: true },
     { href: `/people/${encodeURIComponent(who.id)}`, label: t('profile'), icon: 'person', phone: false },
