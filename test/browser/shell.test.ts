@@ -29,7 +29,7 @@ describe('web UI: shell', function () {
     expect(await page.locator('html').getAttribute('lang')).to.equal('de');
     await acceptGuidelineIfAsked(page);
     const nav = page.getByRole('navigation', { name: 'Hauptnavigation' });
-    expect(await nav.getByRole('link').allTextContents()).to.include.members(['Start', 'Nachrichten']);
+    expect((await nav.getByRole('link').allInnerTexts()).map((s) => s.trim())).to.include.members(['Start', 'Nachrichten', 'Benachrichtigungen']);
     // bernd is neither DPO nor admin: those areas are not offered.
     expect(await nav.getByRole('link', { name: /Datenschutz|Administration/ }).count()).to.equal(0);
     await page.reload();

@@ -2,7 +2,7 @@
 // and new posts from the realtime stream at the top when they belong here (the page says
 // which do). The stream only sends posts the person may read; a post arriving while the
 // first page loads is kept, not lost.
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Page } from '../api.js';
 import { onLive } from '../live.js';
 import type { Post } from './types.js';
@@ -51,7 +51,9 @@ export function usePostList(fetchPage: (cursor: string | undefined, signal: Abor
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
 
-  useEffect(() => {
+  // A layout effect starts the request in the same task as the render, not after the next
+  // paint, which costs a slow device a frame or more (bench/README.md, web UI).
+  useLayoutEffect(() => {
     const controller = new AbortController();
     setLoading(true);
     setError(undefined);

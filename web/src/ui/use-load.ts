@@ -1,6 +1,6 @@
 // Loads data for a page and reloads it on demand; a newer load wins over an older one that
 // answers late, and leaving the page aborts what is in flight.
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 export interface Loaded<T> {
   readonly data: T | undefined;
@@ -17,7 +17,8 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
   const [loading, setLoading] = useState(true);
   const [round, setRound] = useState(0);
   const current = useRef(0);
-  useEffect(() => {
+  // Started in the render's own task rather than after the next paint (see use-post-list.ts).
+  useLayoutEffect(() => {
     const controller = new AbortController();
     const mine = ++current.current;
     setLoading(true);
