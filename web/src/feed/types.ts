@@ -1,18 +1,8 @@
 // The shapes the feed's pages receive from the API (see /api/openapi.json), so every page
 // reads the same fields the same way.
-export interface Person {
-  readonly id: string;
-  readonly name: string | null;
-}
+import type { Attachment, Person } from '../api-types.js';
 
-export interface Attachment {
-  readonly id: string;
-  readonly name: string;
-  readonly mediaType: string;
-  readonly size: number;
-  readonly sha256: string;
-  readonly url: string;
-}
+export type { Attachment, Person };
 
 export const REACTIONS = ['like', 'thanks', 'celebrate', 'insightful'] as const;
 export type Reaction = (typeof REACTIONS)[number];

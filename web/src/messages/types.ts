@@ -3,19 +3,9 @@
 // conversation is named for the person looking at it.
 import { displayName } from '../session.js';
 
-export interface Person {
-  readonly id: string;
-  readonly name: string | null;
-}
+import type { Attachment, Person } from '../api-types.js';
 
-export interface Attachment {
-  readonly id: string;
-  readonly name: string;
-  readonly mediaType: string;
-  readonly size: number;
-  readonly sha256: string;
-  readonly url: string;
-}
+export type { Attachment, Person };
 
 export interface Conversation {
   readonly id: string;
