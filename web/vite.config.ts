@@ -13,6 +13,5 @@ export default defineConfig({
     // The polyfill would be an inline script; every browser we support preloads modules natively.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
-    sourcemap: true,
   },
 });

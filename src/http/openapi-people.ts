@@ -37,7 +37,7 @@ export const peoplePaths = {
   '/api/topics': {
     get: {
       operationId: 'findTopics',
-      summary: 'Up to 10 #topics starting with q (a leading # is ignored; empty q: the most used), counted over the posts the caller may read only, so a topic of a hidden space is never suggested',
+      summary: 'Up to 10 #topics starting with q (a leading # is ignored; empty q: the most used), counted over the newest 5,000 posts with topics that the caller may read, so a topic of a hidden space is never suggested',
       security: signedIn,
       parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 100 } }],
       responses: { '200': { description: 'Matching topics', content: json('TopicPage') }, '400': problem, '401': problem },

@@ -9,6 +9,8 @@ import { packageRoot } from '../version.js';
 
 export const WEB_DIR = path.join(packageRoot, 'dist', 'web');
 const RESERVED = /^\/(api|auth|oidc|healthz|readyz)(\/|$)/;
+/** Files the build has; any other address is a page (a person's id may contain a dot). */
+const FILE = /\.(js|css|map|png|svg|ico|webmanifest|json|txt)$/;
 
 const NOT_BUILT = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Flurfunk</title></head>
 <body><h1>Flurfunk</h1><p>The web UI has not been built. Run <code>npm run build</code> (npm start does it) and reload.</p></body></html>`;
@@ -16,11 +18,12 @@ const NOT_BUILT = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><t
 export function webUiRoutes(dir = WEB_DIR): express.Router {
   const router = express.Router();
   router.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
-  router.use(express.static(dir, { index: false, maxAge: '1h' }));
+  // index.html is only ever the answer below (no-store), never a file of its own.
+  router.use(express.static(dir, { index: false, maxAge: '1h', setHeaders: (res, file) => path.basename(file) === 'index.html' && res.setHeader('Cache-Control', 'no-store') }));
   // Browsers ask for /favicon.ico on pages without an icon link (the provider's, say).
   router.get('/favicon.ico', (_req, res) => res.redirect(301, '/icons/icon-192.png'));
   router.get(/.*/, (req, res, next) => {
-    if (RESERVED.test(req.path) || path.extname(req.path) !== '') {
+    if (RESERVED.test(req.path) || FILE.test(req.path)) {
       next();
       return;
     }

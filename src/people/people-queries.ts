@@ -36,21 +36,32 @@ export async function knownPerson(knex: Knex, userId: string): Promise<UserRow |
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** How many candidates one round reads, and how many rounds at most, before the policy's read User. */
+const PEOPLE_BATCH = 50;
+const PEOPLE_ROUNDS = 10;
+
 /** People whose name or id contains `text` (case-insensitive), best matches first. */
 export async function findPeople(knex: Knex, policy: CompiledPolicy, ability: AppAbility, text: string, limit: number): Promise<PersonView[]> {
-  const pattern = likePattern(text.trim());
-  const rows = await knex<UserRow>('users')
-    .select('id', 'name', 'groups')
-    .whereNull('erased_at')
-    .where((q) => void q.whereILike('id', pattern).orWhereILike('name', pattern))
-    // Those whose id or name starts with the text first, then by name.
-    .orderByRaw('(CASE WHEN id ILIKE ? OR name ILIKE ? THEN 0 ELSE 1 END), name NULLS LAST, id', [`${text.trim()}%`, `${text.trim()}%`])
-    // Over-fetch a little: the policy may hide some of them.
-    .limit(limit * 2);
-  return rows
-    .filter((row) => ability.can('read', personSubject(policy, row) as never))
-    .slice(0, limit)
-    .map((row) => ({ id: row.id, name: row.name }));
+  const wanted = text.trim();
+  const pattern = likePattern(wanted);
+  const prefix = `${wanted.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const found: PersonView[] = [];
+  // `read User` depends on each person's groups as the policy maps them, which SQL cannot
+  // see; so candidates are read in rounds until enough are visible (bounded: a policy that
+  // hides nearly everyone gets fewer suggestions, never a scan of the whole directory).
+  for (let round = 0; round < PEOPLE_ROUNDS && found.length < limit; round++) {
+    const rows = await knex<UserRow>('users')
+      .select('id', 'name', 'groups')
+      .whereNull('erased_at')
+      .where((q) => void q.whereILike('id', pattern).orWhereILike('name', pattern))
+      // Those whose id or name starts with the text first, then by name.
+      .orderByRaw('(CASE WHEN id ILIKE ? OR name ILIKE ? THEN 0 ELSE 1 END), name NULLS LAST, id', [prefix, prefix])
+      .offset(round * PEOPLE_BATCH)
+      .limit(PEOPLE_BATCH);
+    for (const row of rows) if (found.length < limit && ability.can('read', personSubject(policy, row) as never)) found.push({ id: row.id, name: row.name });
+    if (rows.length < PEOPLE_BATCH) break;
+  }
+  return found;
 }
 
 /** One person as `viewerId` sees them; NotFoundError when unknown, erased or hidden. */
@@ -79,9 +90,15 @@ export interface TopicView {
   readonly posts: number;
 }
 
-/** #topics of posts the caller may read that start with `prefix`, the most used first. */
+/** Topic suggestions count the newest posts only: a keystroke must not scan every post ever written. */
+const TOPIC_WINDOW = 5000;
+
+/** #topics of the newest posts the caller may read that start with `prefix`, the most used first. */
 export async function findTopics(knex: Knex, ability: AppAbility, prefix: string, limit: number): Promise<TopicView[]> {
-  const readable = wherePermitted(knex('posts').select('posts.topics'), ability, 'read', 'Post', POST_COLUMNS);
+  const readable = wherePermitted(knex('posts').select('posts.topics'), ability, 'read', 'Post', POST_COLUMNS)
+    .whereRaw("cardinality(posts.topics) > 0")
+    .orderBy('posts.position', 'desc')
+    .limit(TOPIC_WINDOW);
   const rows = await knex
     .select('topic')
     .count<{ topic: string; count: string | number }[]>('* as count')

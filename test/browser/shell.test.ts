@@ -32,6 +32,11 @@ describe('web UI: shell', function () {
     expect((await nav.getByRole('link').allInnerTexts()).map((s) => s.trim())).to.include.members(['Start', 'Nachrichten', 'Benachrichtigungen']);
     // bernd is neither DPO nor admin: those areas are not offered.
     expect(await nav.getByRole('link', { name: /Datenschutz|Administration/ }).count()).to.equal(0);
+    // Navigating moves focus to the page and its heading becomes the tab's title.
+    await nav.getByRole('link', { name: 'Nachrichten' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Nachrichten' }).waitFor();
+    await page.waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title === 'Nachrichten – Flurfunk');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).to.equal('main');
     await page.reload();
     await nav.waitFor(); // accepted once: no guideline screen again
     expect(await seriousAxeViolations(page)).to.deep.equal([]);

@@ -113,6 +113,10 @@ describe('sign-in through the development provider', function () {
     expect(res.status).to.equal(200);
     expect(res.headers.get('cache-control')).to.equal('no-store');
     expect(await res.text()).to.include('<div id="app">');
+    // A page address may hold a dot (a person's id); a missing file is still a 404.
+    expect((await fetch(`${t.base}/people/max.mustermann`)).status).to.equal(200);
+    expect((await fetch(`${t.base}/assets/missing.js`)).status).to.equal(404);
+    expect((await fetch(`${t.base}/index.html`)).headers.get('cache-control')).to.equal('no-store');
   });
 
   it('answers /api/me without a session with 401 problem+json', async function () {

@@ -25,7 +25,7 @@ export function CommentItem({ comment, post, onPostChange }: { comment: Comment;
     }
   };
   return (
-    <article class={`comment${isAnswer ? ' is-answer' : ''}`} aria-label={t('commentBy', { name })} data-comment-id={comment.id}>
+    <article class={`comment${isAnswer ? ' is-answer' : ''}`} aria-label={t('commentBy', { name })} id={`comment-${comment.id}`} data-comment-id={comment.id}>
       <header class="post-head">
         <a class="post-author" href={`/people/${encodeURIComponent(comment.author.id)}`}>
           {name}

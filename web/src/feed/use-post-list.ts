@@ -96,6 +96,9 @@ export function usePostList(fetchPage: (cursor: string | undefined, signal: Abor
     [],
   );
 
+  // After a long disconnection the stream says "reset" instead of replaying: read the list anew.
+  useEffect(() => onLive('reset', () => setRound((r) => r + 1)), []);
+
   const more = useCallback(() => {
     if (next === null || loadingMore) return;
     setLoadingMore(true);

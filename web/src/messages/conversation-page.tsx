@@ -56,11 +56,12 @@ export function ConversationPage({ params }: { params: Record<string, string> })
 
   useEffect(() => {
     if (!loaded.data) return;
-    setMessages(merged([], loaded.data.page.items));
+    // Keep what arrived live while the page loaded; drop another conversation's messages.
+    setMessages((list) => merged(list.filter((m) => m.conversationId === id), loaded.data!.page.items));
     setOlder(loaded.data.page.next);
     stickToBottom.current = true;
     void markRead();
-  }, [loaded.data, markRead]);
+  }, [loaded.data, markRead, id]);
 
   useEffect(
     () =>
@@ -144,6 +145,8 @@ export function ConversationPage({ params }: { params: Record<string, string> })
         {announce}
       </p>
       <MessageBox
+        // A new conversation gets a new box: no draft, upload or retry key crosses to it.
+        key={conversation.id}
         conversationId={conversation.id}
         onSent={(message) => {
           stickToBottom.current = true;

@@ -18,7 +18,10 @@ export function ConversationsPage() {
   const [more, setMore] = useState<{ items: Conversation[]; next: string | null; error?: unknown }>({ items: [], next: null });
 
   // reload is stable for the page's life: subscribe once.
-  useEffect(() => onLive('message', () => list.reload()), []);
+  useEffect(() => {
+    const stops = [onLive('message', () => list.reload()), onLive('reset', () => list.reload())];
+    return () => stops.forEach((stop) => stop());
+  }, []);
   useEffect(() => setMore({ items: [], next: list.data?.next ?? null }), [list.data]);
 
   const loadMore = async () => {

@@ -59,6 +59,8 @@ export function NotificationsPage() {
       }),
     [],
   );
+  // After a long disconnection the stream says "reset" instead of replaying: read anew.
+  useEffect(() => onLive('reset', () => loaded.reload()), []);
 
   const loadMore = async () => {
     if (!next) return;

@@ -1,6 +1,7 @@
 // The frame of every signed-in page: a skip link, the navigation (a side bar on wide screens,
 // a tab bar at the bottom on phones) with unread counts, who is signed in and sign-out.
 import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { csrf } from '../api.js';
 import { connected } from '../live.js';
@@ -32,8 +33,39 @@ function isCurrent(path: string, href: string): boolean {
   return href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
 }
 
+/**
+ * Tells people who cannot see the page change that it did: the tab's title follows the page's
+ * heading, and after navigating, focus moves to the page unless the page put it somewhere
+ * itself (a field it opened).
+ */
+function useAnnouncedNavigation(path: string): void {
+  const first = useRef(true);
+  useEffect(() => {
+    const main = document.getElementById('main');
+    if (!main) return;
+    const retitle = () => {
+      const heading = main.querySelector('h1')?.textContent?.trim();
+      const title = heading ? `${heading} – Flurfunk` : 'Flurfunk';
+      if (document.title !== title) document.title = title;
+    };
+    retitle();
+    const observer = new MutationObserver(retitle);
+    observer.observe(main, { childList: true, subtree: true, characterData: true });
+    return () => observer.disconnect();
+  }, []);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const main = document.getElementById('main');
+    if (main && !main.contains(document.activeElement)) main.focus();
+  }, [path]);
+}
+
 export function Layout({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
+  useAnnouncedNavigation(path);
   const who = me.value!;
   const items: NavItem[] = [
     { href: '/', label: t('home'), icon: 'home', phone: true },
