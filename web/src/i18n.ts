@@ -28,6 +28,13 @@ export function strings<K extends string>(dict: { readonly de: Readonly<Record<K
 const dateTime = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
 const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
 
+const utcDate = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' });
+
+/** A calendar day the server keeps in UTC (hold periods, retention cutoffs), as that day. */
+export function formatUtcDate(iso: string): string {
+  return utcDate.format(new Date(iso));
+}
+
 export function formatDateTime(iso: string): string {
   return dateTime.format(new Date(iso));
 }

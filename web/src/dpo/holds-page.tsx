@@ -3,7 +3,7 @@
 // kept, so it is never a single click.
 import { useState } from 'preact/hooks';
 import { api, type Page } from '../api.js';
-import { formatDateTime } from '../i18n.js';
+import { formatDateTime, formatUtcDate } from '../i18n.js';
 import { Loading } from '../ui/loading.js';
 import { ProblemNotice } from '../ui/problem-notice.js';
 import { useLoad } from '../ui/use-load.js';
@@ -61,7 +61,7 @@ function scope(hold: LegalHold): string {
   const parts: string[] = [];
   if (hold.people) parts.push(t('scopePeople', { list: hold.people.join(', ') }));
   if (hold.spaces) parts.push(t('scopeSpaces', { list: hold.spaces.join(', ') }));
-  if (hold.from || hold.to) parts.push(t('scopeTime', { from: hold.from ? formatDateTime(hold.from) : '…', to: hold.to ? formatDateTime(hold.to) : '…' }));
+  if (hold.from || hold.to) parts.push(t('scopeTime', { from: hold.from ? formatUtcDate(hold.from) : '…', to: hold.to ? formatUtcDate(hold.to) : '…' }));
   return parts.join(' · ');
 }
 

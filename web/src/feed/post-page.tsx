@@ -17,9 +17,10 @@ import { loadSpaces } from './spaces-store.js';
 import { t } from './strings.js';
 import type { Comment, Post } from './types.js';
 
+/** Each comment once, oldest first: live ones and later pages may arrive in any order. */
 function withoutDuplicates(comments: readonly Comment[]): Comment[] {
   const seen = new Set<string>();
-  return comments.filter((c) => !seen.has(c.id) && seen.add(c.id));
+  return comments.filter((c) => !seen.has(c.id) && seen.add(c.id)).sort((a, b) => a.position - b.position);
 }
 
 export function PostPage({ params }: { params: Record<string, string> }) {
@@ -45,7 +46,7 @@ export function PostPage({ params }: { params: Record<string, string> }) {
     return onLive('comment', (data) => {
       const comment = data as Comment;
       if (comment?.postId !== postId) return;
-      setComments((old) => (old.some((c) => c.id === comment.id) ? old : [...old, comment]));
+      setComments((old) => withoutDuplicates([...old, comment]));
       if (comment.author.id !== me.value?.id) announce(t('newCommentFrom', { name: comment.author.name ?? comment.author.id }));
     });
   }, [postId]);
@@ -112,7 +113,7 @@ export function PostPage({ params }: { params: Record<string, string> }) {
             submitLabel={t('sendComment')}
             onSubmit={async ({ text }, idempotencyKey) => {
               const comment = await api<Comment>(`/api/posts/${encodeURIComponent(p.id)}/comments`, { method: 'POST', body: { text }, idempotencyKey });
-              setComments((old) => (old.some((c) => c.id === comment.id) ? old : [...old, comment]));
+              setComments((old) => withoutDuplicates([...old, comment]));
             }}
           />
         </div>

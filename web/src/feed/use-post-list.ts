@@ -48,6 +48,7 @@ export function usePostList(fetchPage: (cursor: string | undefined, signal: Abor
   optionsRef.current = options;
   const shown = useRef(items);
   shown.current = items;
+  const moreController = useRef<AbortController | undefined>(undefined);
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
 
@@ -55,6 +56,8 @@ export function usePostList(fetchPage: (cursor: string | undefined, signal: Abor
   // paint, which costs a slow device a frame or more (bench/README.md, web UI).
   useLayoutEffect(() => {
     const controller = new AbortController();
+    // A page of older posts still on its way belongs to the list being replaced.
+    moreController.current?.abort();
     setLoading(true);
     setError(undefined);
     setItems([]);
@@ -103,15 +106,17 @@ export function usePostList(fetchPage: (cursor: string | undefined, signal: Abor
     if (next === null || loadingMore) return;
     setLoadingMore(true);
     setMoreError(undefined);
-    fetchRef.current(next, new AbortController().signal).then(
+    const controller = new AbortController();
+    moreController.current = controller;
+    fetchRef.current(next, controller.signal).then(
       (page) => {
         setItems((old) => withoutDuplicates([...old, ...page.items]));
         setNext(page.next);
         setLoadingMore(false);
       },
       (err: unknown) => {
-        setMoreError(err);
         setLoadingMore(false);
+        if ((err as Error).name !== 'AbortError') setMoreError(err);
       },
     );
   }, [next, loadingMore]);
