@@ -87,6 +87,13 @@ describe('web UI: messages and notifications', function () {
     await box.press('Enter');
     await box.pressSequentially('Zweite Zeile');
     expect(await a.locator('.messages .message').count()).to.equal(0);
+    // Counted against the policy's message limit (policies/limits.yaml: 5000).
+    const counter = a.locator('#message-count');
+    await counter.filter({ hasText: `${firstText.length + 1 + 'Zweite Zeile'.length} / 5000` }).waitFor();
+    await box.fill('x'.repeat(5001));
+    await counter.filter({ hasText: '5001 / 5000 – 1 Zeichen zu viel' }).waitFor();
+    expect(await a.getByRole('button', { name: 'Senden' }).isDisabled()).to.equal(true);
+    await box.fill(`${firstText}\nZweite Zeile`);
     await box.press('Control+Enter');
     await a.locator('.messages .message', { hasText: firstText }).waitFor();
     expect(await box.inputValue()).to.equal('');

@@ -1,8 +1,8 @@
 // The shapes the feed's pages receive from the API (see /api/openapi.json), so every page
 // reads the same fields the same way.
-import type { Attachment, Person } from '../api-types.js';
+import type { Attachment, Limits, Person } from '../api-types.js';
 
-export type { Attachment, Person };
+export type { Attachment, Limits, Person };
 
 export const REACTIONS = ['like', 'thanks', 'celebrate', 'insightful'] as const;
 export type Reaction = (typeof REACTIONS)[number];
@@ -72,13 +72,6 @@ export interface Audience {
   readonly readers: readonly Person[];
   /** Known people who will not be able to read it. */
   readonly notReaching: number;
-}
-
-export interface Limits {
-  readonly postLength: number;
-  readonly commentLength: number;
-  readonly messageLength: number;
-  readonly attachments: { readonly maxBytes: number; readonly types: readonly string[] };
 }
 
 export interface HistoryVersion {

@@ -10,6 +10,8 @@ import { ProblemNotice } from '../ui/problem-notice.js';
 import { t } from './strings.js';
 import type { Attachment, Message } from './types.js';
 import { Icon } from '../ui/icons.js';
+import { charCount } from '../ui/char-count.js';
+import { useLimits } from '../ui/limits.js';
 
 interface Upload {
   readonly key: string;
@@ -30,6 +32,9 @@ export function MessageBox({ conversationId, onSent }: { conversationId: string;
   const textarea = useRef<HTMLTextAreaElement>(null);
 
   const busyUploading = uploads.some((u) => u.error === undefined);
+  const limit = useLimits().data?.messageLength;
+  const count = charCount(text);
+  const over = limit !== undefined && count > limit;
 
   const addFiles = (files: FileList | null) => {
     for (const file of Array.from(files ?? [])) {
@@ -48,7 +53,7 @@ export function MessageBox({ conversationId, onSent }: { conversationId: string;
   };
 
   const send = async () => {
-    if (sending || busyUploading) return;
+    if (sending || busyUploading || over) return;
     setNote(undefined);
     if (text.trim() === '') {
       setNote(t('emptyMessage'));
@@ -132,16 +137,19 @@ export function MessageBox({ conversationId, onSent }: { conversationId: string;
       <label for="message-text" class="visually-hidden">
         {t('messageLabel')}
       </label>
-      <textarea id="message-text" ref={textarea} rows={2} value={text} aria-describedby="message-hint" onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} onKeyDown={onKeyDown} />
+      <textarea id="message-text" ref={textarea} rows={2} value={text} aria-describedby="message-hint message-count" aria-invalid={over} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} onKeyDown={onKeyDown} />
       <div class="message-box-row">
         <span id="message-hint" class="muted small">
           {t('sendHint')}
+        </span>
+        <span id="message-count" class={`counter small${over ? ' over' : ''}`}>
+          {limit === undefined ? '' : over ? t('counterOver', { count, limit, extra: count - limit }) : t('counter', { count, limit })}
         </span>
         <label class="button attach-button">
           <Icon name="paperclip" size={16} /> {t('attach')}
           <input ref={fileInput} type="file" multiple class="visually-hidden" onChange={(e) => addFiles((e.target as HTMLInputElement).files)} />
         </label>
-        <button type="submit" class="primary" disabled={sending || busyUploading}>
+        <button type="submit" class="primary" disabled={sending || busyUploading || over}>
           {sending ? t('sending') : t('send')}
         </button>
       </div>

@@ -10,7 +10,7 @@ import { ProblemNotice } from '../../ui/problem-notice.js';
 import { Announcer, useAnnouncer } from '../announcer.js';
 import { t } from '../strings.js';
 import { AudiencePreview } from './audience-preview.js';
-import { useLimits } from './limits.js';
+import { useLimits } from '../../ui/limits.js';
 import { LinkField } from './link-field.js';
 import { MarkdownPreview } from './markdown-preview.js';
 import { SuggestionList } from './suggestion-list.js';

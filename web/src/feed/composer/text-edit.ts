@@ -47,7 +47,4 @@ export function wrapAsLink(text: string, start: number, end: number, url: string
   return { text: text.slice(0, start) + link + text.slice(end), selectionStart: start + link.length, selectionEnd: start + link.length };
 }
 
-/** Characters as people count them (and the server's limit does): code points after NFC. */
-export function charCount(text: string): number {
-  return [...text.normalize('NFC')].length;
-}
+export { charCount } from '../../ui/char-count.js';
